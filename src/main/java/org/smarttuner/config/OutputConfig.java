@@ -1,0 +1,49 @@
+package org.smarttuner.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** Where results go: Delta tables (the record), the SQLite study file and MLflow (mirrors), the report. */
+public record OutputConfig(
+        String deltaPath,
+        String sqlitePath,
+        Optional<String> reportPath,
+        MlflowConfig mlflow) {
+
+    /** MLflow tracking; no URI here and none in MLFLOW_TRACKING_URI means tracking is off. */
+    public record MlflowConfig(Optional<String> trackingUri, String experiment, Duration flushTimeout,
+                               int queueCapacity) {
+        static MlflowConfig read(ConfigReader r) {
+            Optional<String> uri = r.optString("tracking_uri").map(String::trim).filter(s -> !s.isEmpty());
+            uri.ifPresent(u -> {
+                if (!u.matches("https?://.+|databricks(://.*)?|file:.+")) {
+                    r.error("tracking_uri", "'" + u + "' is not a tracking URI this tool can reach",
+                            "http://host:port, https://..., databricks or databricks://profile");
+                }
+            });
+            String experiment = r.string("experiment", "smart-tuner");
+            Duration flush = r.duration("flush_timeout", Duration.ofSeconds(60));
+            int capacity = r.intValue("queue_capacity", 10_000, Range.closed(10, 10_000_000));
+            return new MlflowConfig(uri, experiment, flush, capacity);
+        }
+    }
+
+    static OutputConfig read(ConfigReader r, PathResolver paths) {
+        String dir = r.string("dir", "work");
+        String delta = paths.resolve(r.string("delta_path", dir + "/delta"));
+        String sqlite = r.string("sqlite_path", dir + "/study.db");
+        if (sqlite.startsWith("sqlite:///")) {
+            sqlite = sqlite.substring("sqlite:///".length());
+        }
+        sqlite = paths.resolve(sqlite);
+        if (!paths.isLocal(sqlite)) {
+            r.error("sqlite_path", "the SQLite study file must be on a local (or FUSE-mounted) file system, got "
+                    + sqlite, "a local path such as work/study.db or /dbfs/... on Databricks");
+        }
+        Optional<String> report = r.optString("report_path").map(paths::resolve);
+        ConfigReader m = r.section("mlflow");
+        MlflowConfig mlflow = MlflowConfig.read(m);
+        m.finish();
+        return new OutputConfig(delta, sqlite, report, mlflow);
+    }
+}

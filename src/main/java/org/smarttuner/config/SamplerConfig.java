@@ -1,0 +1,50 @@
+package org.smarttuner.config;
+
+import java.util.Optional;
+
+/**
+ * Sampler settings. Keys that only one sampler uses are accepted for that sampler alone, so a
+ * TPE option under {@code type: cmaes} is reported rather than silently ignored.
+ */
+public record SamplerConfig(
+        String type,
+        Optional<Long> seed,
+        int nStartupTrials,
+        int nEiCandidates,
+        boolean multivariate,
+        boolean constantLiar,
+        Optional<Double> sigma0,
+        Optional<Integer> popsize,
+        String restartStrategy,
+        String independentSampler) {
+
+    public static final String[] TYPES = {"tpe", "cmaes", "random", "grid"};
+
+    static SamplerConfig read(ConfigReader r) {
+        String type = r.choice("type", "tpe", TYPES);
+        Optional<Long> seed = r.optInteger("seed", Range.ANY);
+        int startup = 10;
+        int ei = 24;
+        boolean multivariate = false;
+        boolean liar = true;
+        Optional<Double> sigma0 = Optional.empty();
+        Optional<Integer> popsize = Optional.empty();
+        String restart = "ipop";
+        String independent = "tpe";
+        if (type.equals("tpe") || type.equals("cmaes")) {
+            startup = r.intValue("n_startup_trials", type.equals("tpe") ? 10 : 1, Range.closed(0, 100_000));
+        }
+        if (type.equals("tpe")) {
+            ei = r.intValue("n_ei_candidates", 24, Range.closed(1, 100_000));
+            multivariate = r.bool("multivariate", false);
+            liar = r.bool("constant_liar", true);
+        }
+        if (type.equals("cmaes")) {
+            sigma0 = r.optNumber("sigma0", Range.greaterThan(0));
+            popsize = r.optInteger("popsize", Range.closed(2, 100_000)).map(Long::intValue);
+            restart = r.choice("restart_strategy", "ipop", "none", "ipop");
+            independent = r.choice("independent_sampler", "tpe", "tpe", "random");
+        }
+        return new SamplerConfig(type, seed, startup, ei, multivariate, liar, sigma0, popsize, restart, independent);
+    }
+}

@@ -1,0 +1,46 @@
+package org.smarttuner.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** The study: what is optimised, how long, and by which sampler and pruner. */
+public record StudyConfig(
+        String name,
+        String direction,
+        String metric,
+        int nTrials,
+        Optional<Duration> timeout,
+        Optional<Double> targetValue,
+        int maxFailures,
+        SamplerConfig sampler,
+        PrunerConfig pruner) {
+
+    public static final String[] METRICS = {"val_loss", "val_mel_loss", "val_gate_loss", "train_loss",
+        "alignment_score"};
+
+    static StudyConfig read(ConfigReader r) {
+        String name = r.requiredString("name", "letters, digits, '.', '_' and '-'");
+        if (!name.isEmpty() && !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,127}")) {
+            r.error("name", "'" + name + "' is not a valid study name",
+                    "1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit");
+        }
+        String metric = r.choice("metric", "val_loss", METRICS);
+        String direction = r.choice("direction", metric.equals("alignment_score") ? "maximize" : "minimize",
+                "minimize", "maximize");
+        int nTrials = r.intValue("n_trials", 20, Range.closed(1, 1_000_000));
+        Optional<Duration> timeout = r.optDuration("timeout");
+        Optional<Double> target = r.optNumber("target_value", Range.ANY);
+        int maxFailures = r.intValue("max_failures", 5, Range.closed(1, 1_000_000));
+        ConfigReader s = r.section("sampler");
+        SamplerConfig sampler = SamplerConfig.read(s);
+        s.finish();
+        ConfigReader p = r.section("pruner");
+        PrunerConfig pruner = PrunerConfig.read(p);
+        p.finish();
+        return new StudyConfig(name, direction, metric, nTrials, timeout, target, maxFailures, sampler, pruner);
+    }
+
+    public boolean maximize() {
+        return direction.equals("maximize");
+    }
+}

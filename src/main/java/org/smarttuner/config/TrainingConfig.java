@@ -1,0 +1,42 @@
+package org.smarttuner.config;
+
+/** Training settings of one trial; every key can be tuned by the search space. */
+public record TrainingConfig(
+        int epochs,
+        int batchSize,
+        String optimizer,
+        double learningRate,
+        double weightDecay,
+        double adamBeta1,
+        double adamBeta2,
+        double adamEpsilon,
+        double gradClipNorm,
+        String lrSchedule,
+        double lrDecayRate,
+        int lrDecayEpochs,
+        int warmupSteps,
+        double guidedAttentionWeight,
+        double guidedAttentionSigma,
+        long seed) {
+
+    static TrainingConfig read(ConfigReader r) {
+        int epochs = r.intValue("epochs", 20, Range.closed(1, 1_000_000));
+        int batch = r.intValue("batch_size", 16, Range.closed(1, 4096));
+        String opt = r.choice("optimizer", "adam", "adam", "adamw");
+        double lr = r.number("learning_rate", 1e-3, Range.openClosed(0, 10));
+        double wd = r.number("weight_decay", 1e-6, Range.closed(0, 1));
+        double b1 = r.number("adam_beta1", 0.9, Range.closedOpen(0, 1));
+        double b2 = r.number("adam_beta2", 0.999, Range.closedOpen(0, 1));
+        double eps = r.number("adam_epsilon", 1e-6, Range.open(0, 1));
+        double clip = r.number("grad_clip_norm", 1.0, Range.greaterThan(0));
+        String schedule = r.choice("lr_schedule", "constant", "constant", "step", "noam");
+        double decay = r.number("lr_decay_rate", 0.5, Range.openClosed(0, 1));
+        int decayEpochs = r.intValue("lr_decay_epochs", 10, Range.closed(1, 1_000_000));
+        int warmup = r.intValue("warmup_steps", 4000, Range.closed(1, 10_000_000));
+        double ga = r.number("guided_attention_weight", 0.0, Range.atLeast(0));
+        double gaSigma = r.number("guided_attention_sigma", 0.2, Range.greaterThan(0));
+        long seed = r.integer("seed", 1234, Range.ANY);
+        return new TrainingConfig(epochs, batch, opt, lr, wd, b1, b2, eps, clip, schedule, decay, decayEpochs, warmup,
+                ga, gaSigma, seed);
+    }
+}

@@ -1,0 +1,79 @@
+package org.smarttuner.config;
+
+import java.util.List;
+import java.util.Map;
+import org.smarttuner.study.distribution.Distribution;
+import org.smarttuner.study.distribution.FloatDistribution;
+
+/** A whole, validated configuration. Built only by {@link ConfigLoader}. */
+public record TunerConfig(
+        String source,
+        StudyConfig study,
+        Map<String, Distribution> searchSpace,
+        DataConfig data,
+        ModelConfig model,
+        TrainingConfig training,
+        ExecutionConfig execution,
+        OutputConfig output) {
+
+    public static final List<String> SECTIONS = List.of("study", "search_space", "data", "model", "training",
+            "execution", "output");
+
+    static TunerConfig read(String source, ConfigReader root, PathResolver paths) {
+        ConfigReader s = root.section("study");
+        StudyConfig study = StudyConfig.read(s);
+        s.finish();
+        ConfigReader d = root.section("data");
+        DataConfig data = DataConfig.read(d, paths);
+        d.finish();
+        ConfigReader m = root.tunableSection("model");
+        ModelConfig model = ModelConfig.read(m);
+        m.finish();
+        ConfigReader t = root.tunableSection("training");
+        TrainingConfig training = TrainingConfig.read(t);
+        t.finish();
+        Map<String, Distribution> space = SearchSpaceReader.read(root, root.tunables());
+        ConfigReader e = root.section("execution");
+        ExecutionConfig execution = ExecutionConfig.read(e, paths);
+        e.finish();
+        ConfigReader o = root.section("output");
+        OutputConfig output = OutputConfig.read(o, paths);
+        o.finish();
+        root.finish();
+        crossChecks(root, study, space, training);
+        return new TunerConfig(source, study, space, data, model, training, execution, output);
+    }
+
+    private static void crossChecks(ConfigReader root, StudyConfig study, Map<String, Distribution> space,
+                                    TrainingConfig training) {
+        if (study.sampler().type().equals("grid")) {
+            space.forEach((name, dist) -> {
+                if (dist instanceof FloatDistribution f && f.step().isEmpty()) {
+                    root.errors().add(new ConfigError(root.sourceAt("search_space." + name),
+                            "search_space." + name, "the grid sampler needs a step for every float parameter",
+                            "add step: <value> (dividing high - low), or use a categorical list of values"));
+                }
+            });
+        }
+        PrunerConfig p = study.pruner();
+        if ((p.type().equals("asha") || p.type().equals("hyperband"))) {
+            int max = p.maxResource().orElse(training.epochs());
+            if (p.minResource() > max) {
+                root.errors().add(new ConfigError(root.sourceAt("study.pruner.min_resource"),
+                        "study.pruner.min_resource", "min_resource " + p.minResource() + " is above the "
+                        + "maximum resource " + max + " (training.epochs or max_resource)",
+                        "min_resource <= training.epochs"));
+            }
+        }
+        if (p.maxResource().isPresent() && p.maxResource().get() > training.epochs()) {
+            root.errors().add(new ConfigError(root.sourceAt("study.pruner.max_resource"),
+                    "study.pruner.max_resource", "max_resource " + p.maxResource().get()
+                    + " is above training.epochs " + training.epochs(), "max_resource <= training.epochs"));
+        }
+    }
+
+    /** The maximum resource (epochs) a trial trains for. */
+    public int maxEpochs() {
+        return study.pruner().maxResource().orElse(training.epochs());
+    }
+}
