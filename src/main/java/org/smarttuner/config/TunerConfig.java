@@ -4,15 +4,18 @@ import java.util.List;
 import java.util.Map;
 import org.smarttuner.study.distribution.Distribution;
 import org.smarttuner.study.distribution.FloatDistribution;
+import org.smarttuner.tts.data.DataSettings;
+import org.smarttuner.tts.model.ModelSettings;
+import org.smarttuner.tts.train.TrainingSettings;
 
 /** A whole, validated configuration. Built only by {@link ConfigLoader}. */
 public record TunerConfig(
         String source,
         StudyConfig study,
         Map<String, Distribution> searchSpace,
-        DataConfig data,
-        ModelConfig model,
-        TrainingConfig training,
+        DataSettings data,
+        ModelSettings model,
+        TrainingSettings training,
         ExecutionConfig execution,
         OutputConfig output) {
 
@@ -24,13 +27,13 @@ public record TunerConfig(
         StudyConfig study = StudyConfig.read(s);
         s.finish();
         ConfigReader d = root.section("data");
-        DataConfig data = DataConfig.read(d, paths);
+        DataSettings data = DataSection.read(d, paths);
         d.finish();
         ConfigReader m = root.tunableSection("model");
-        ModelConfig model = ModelConfig.read(m);
+        ModelSettings model = ModelSection.read(m);
         m.finish();
         ConfigReader t = root.tunableSection("training");
-        TrainingConfig training = TrainingConfig.read(t);
+        TrainingSettings training = TrainingSection.read(t);
         t.finish();
         Map<String, Distribution> space = SearchSpaceReader.read(root, root.tunables());
         ConfigReader e = root.section("execution");
@@ -45,7 +48,7 @@ public record TunerConfig(
     }
 
     private static void crossChecks(ConfigReader root, StudyConfig study, Map<String, Distribution> space,
-                                    TrainingConfig training) {
+                                    TrainingSettings training) {
         if (study.sampler().type().equals("grid")) {
             space.forEach((name, dist) -> {
                 if (dist instanceof FloatDistribution f && f.step().isEmpty()) {
@@ -70,6 +73,16 @@ public record TunerConfig(
                     "study.pruner.max_resource", "max_resource " + p.maxResource().get()
                     + " is above training.epochs " + training.epochs(), "max_resource <= training.epochs"));
         }
+    }
+
+    /** The model settings of a trial: the base ones with the trial's sampled keys replaced. */
+    public ModelSettings model(Map<String, ?> params) {
+        return TrialParams.apply(model, params);
+    }
+
+    /** The training settings of a trial: the base ones with the trial's sampled keys replaced. */
+    public TrainingSettings training(Map<String, ?> params) {
+        return TrialParams.apply(training, params);
     }
 
     /** The maximum resource (epochs) a trial trains for. */

@@ -1,39 +1,17 @@
 package org.smarttuner.config;
 
-/**
- * Tacotron2 sizes. The {@code full} preset is the published model (NVIDIA's hparams); {@code
- * small} is the CPU-sized one. Any key set explicitly overrides the preset, and every key can be
- * tuned by the search space.
- */
-public record ModelConfig(
-        String preset,
-        int symbolsEmbeddingDim,
-        int encoderNConvolutions,
-        int encoderKernelSize,
-        int encoderEmbeddingDim,
-        double encoderDropout,
-        int attentionRnnDim,
-        int attentionDim,
-        int attentionLocationNFilters,
-        int attentionLocationKernelSize,
-        int decoderRnnDim,
-        int prenetDim,
-        double prenetDropout,
-        int postnetEmbeddingDim,
-        int postnetKernelSize,
-        int postnetNConvolutions,
-        double postnetDropout,
-        int nFramesPerStep,
-        double pAttentionDropout,
-        double pDecoderDropout,
-        double gateThreshold,
-        int maxDecoderSteps) {
+import org.smarttuner.tts.model.ModelSettings;
+
+/** Reads the model section (presets full and small) into {@link ModelSettings}. */
+final class ModelSection {
+    private ModelSection() {
+    }
 
     private static final Range DIM = Range.closed(1, 8192);
     private static final Range KERNEL = Range.closed(1, 255);
     private static final Range DROPOUT = Range.closedOpen(0, 1);
 
-    static ModelConfig read(ConfigReader r) {
+    static ModelSettings read(ConfigReader r) {
         String preset = r.choice("preset", "full", "full", "small");
         boolean small = preset.equals("small");
         int emb = r.intValue("symbols_embedding_dim", small ? 128 : 512, DIM);
@@ -71,7 +49,7 @@ public record ModelConfig(
                 r.error(k, k + " " + v + " is even; 'same' padding needs an odd kernel", "an odd number");
             }
         }
-        return new ModelConfig(preset, emb, encConvs, encKernel, encDim, encDrop, attRnn, attDim, locFilters,
+        return new ModelSettings(preset, emb, encConvs, encKernel, encDim, encDrop, attRnn, attDim, locFilters,
                 locKernel, decRnn, prenet, prenetDrop, postDim, postKernel, postConvs, postDrop, frames, attDrop,
                 decDrop, gate, maxSteps);
     }

@@ -2,27 +2,17 @@ package org.smarttuner.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.smarttuner.tts.audio.AudioSettings;
+import org.smarttuner.tts.data.DataSettings;
 
-/**
- * The dataset: an LJSpeech-layout folder, or a built-in corpus (synthetic or spoken by
- * espeak-ng) generated into {@code path} when it is not there yet.
- */
-public record DataConfig(
-        String corpus,
-        String path,
-        int size,
-        long seed,
-        double valFraction,
-        String badRows,
-        String unknownChars,
-        String textCleaners,
-        int maxTextLength,
-        int maxFrames,
-        AudioConfig audio) {
+/** Reads the data section into {@link DataSettings}. */
+final class DataSection {
+    private DataSection() {
+    }
 
     public static final String[] CORPORA = {"ljspeech", "synthetic", "espeak"};
 
-    static DataConfig read(ConfigReader r, PathResolver paths) {
+    static DataSettings read(ConfigReader r, PathResolver paths) {
         String corpus = r.choice("corpus", "synthetic", CORPORA);
         String path;
         if (corpus.equals("ljspeech")) {
@@ -49,8 +39,8 @@ public record DataConfig(
         int maxText = r.intValue("max_text_length", 200, Range.closed(1, 100_000));
         int maxFrames = r.intValue("max_frames", 1000, Range.closed(1, 1_000_000));
         ConfigReader a = r.section("audio");
-        AudioConfig audio = AudioConfig.read(a);
+        AudioSettings audio = AudioSection.read(a);
         a.finish();
-        return new DataConfig(corpus, path, size, seed, val, badRows, unknown, cleaners, maxText, maxFrames, audio);
+        return new DataSettings(corpus, path, size, seed, val, badRows, unknown, cleaners, maxText, maxFrames, audio);
     }
 }

@@ -1,17 +1,13 @@
 package org.smarttuner.config;
 
-/** Audio and mel-feature settings (Tacotron2's defaults). Features are cached per these values. */
-public record AudioConfig(
-        int sampleRate,
-        int filterLength,
-        int hopLength,
-        int winLength,
-        int nMels,
-        double melFmin,
-        double melFmax,
-        double logFloor) {
+import org.smarttuner.tts.audio.AudioSettings;
 
-    static AudioConfig read(ConfigReader r) {
+/** Reads the data.audio section into {@link AudioSettings}. */
+final class AudioSection {
+    private AudioSection() {
+    }
+
+    static AudioSettings read(ConfigReader r) {
         int sr = r.intValue("sample_rate", 22050, Range.closed(8000, 192_000));
         int filter = r.intValue("filter_length", 1024, Range.closed(64, 16384));
         int hop = r.intValue("hop_length", 256, Range.closed(16, 16384));
@@ -37,6 +33,6 @@ public record AudioConfig(
         if (Integer.bitCount(filter) != 1) {
             r.error("filter_length", "filter_length " + filter + " is not a power of two", "a power of two such as 1024");
         }
-        return new AudioConfig(sr, filter, hop, win, mels, fmin, fmax, floor);
+        return new AudioSettings(sr, filter, hop, win, mels, fmin, fmax, floor);
     }
 }

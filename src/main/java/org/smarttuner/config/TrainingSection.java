@@ -1,25 +1,13 @@
 package org.smarttuner.config;
 
-/** Training settings of one trial; every key can be tuned by the search space. */
-public record TrainingConfig(
-        int epochs,
-        int batchSize,
-        String optimizer,
-        double learningRate,
-        double weightDecay,
-        double adamBeta1,
-        double adamBeta2,
-        double adamEpsilon,
-        double gradClipNorm,
-        String lrSchedule,
-        double lrDecayRate,
-        int lrDecayEpochs,
-        int warmupSteps,
-        double guidedAttentionWeight,
-        double guidedAttentionSigma,
-        long seed) {
+import org.smarttuner.tts.train.TrainingSettings;
 
-    static TrainingConfig read(ConfigReader r) {
+/** Reads the training section into {@link TrainingSettings}. */
+final class TrainingSection {
+    private TrainingSection() {
+    }
+
+    static TrainingSettings read(ConfigReader r) {
         int epochs = r.intValue("epochs", 20, Range.closed(1, 1_000_000));
         int batch = r.intValue("batch_size", 16, Range.closed(1, 4096));
         String opt = r.choice("optimizer", "adam", "adam", "adamw");
@@ -36,7 +24,7 @@ public record TrainingConfig(
         double ga = r.number("guided_attention_weight", 0.0, Range.atLeast(0));
         double gaSigma = r.number("guided_attention_sigma", 0.2, Range.greaterThan(0));
         long seed = r.integer("seed", 1234, Range.ANY);
-        return new TrainingConfig(epochs, batch, opt, lr, wd, b1, b2, eps, clip, schedule, decay, decayEpochs, warmup,
+        return new TrainingSettings(epochs, batch, opt, lr, wd, b1, b2, eps, clip, schedule, decay, decayEpochs, warmup,
                 ga, gaSigma, seed);
     }
 }
