@@ -23,7 +23,7 @@ public final class Sessions {
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.task.maxFailures", String.valueOf(taskRetries + 1))
                 .config("spark.ui.showConsoleProgress", "false")
-                .config("spark.sql.shuffle.partitions", "4")
+                .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.databricks.delta.snapshotPartitions", "2");
         if (System.getProperty("spark.master") == null) {
             String master = configuredMaster.orElse("local[2]");

@@ -14,9 +14,13 @@ import org.apache.spark.sql.functions;
 
 /**
  * The system of record: the {@code trials}, {@code trial_events} and {@code trial_metrics}
- * Delta tables under one base path (any Hadoop file system). Only the driver writes. Each write
- * is a MERGE on the table's key, so writing the same rows again (a retried flush, a resumed
- * driver) never doubles them: trials and metrics are upserted, events are insert-only.
+ * Delta tables under one base path (any Hadoop file system). Only the driver writes.
+ *
+ * <p>Cost matters: a Delta MERGE is several Spark jobs, an append is one. Events and metrics are
+ * appended (the driver numbers events and records a segment's epochs once, with the checkpoint
+ * they lead to); the trials table is upserted with one MERGE per flush. After a driver crash,
+ * {@link #dropOrphans} removes history written past what the trials table recorded, so a
+ * resumed study never holds a row twice.
  */
 public final class DeltaResultStore {
     private final SparkSession spark;
@@ -58,9 +62,9 @@ public final class DeltaResultStore {
 
     public void write(Batch batch) {
         // Events and metrics first: a trial row never points at history that is not there yet.
-        merge(ResultTables.EVENTS_TABLE, batch.events(), false);
-        merge(ResultTables.METRICS_TABLE, batch.metrics(), true);
-        merge(ResultTables.TRIALS_TABLE, latestPerKey(batch.trials()), true);
+        append(ResultTables.EVENTS_TABLE, batch.events());
+        append(ResultTables.METRICS_TABLE, batch.metrics());
+        merge(ResultTables.TRIALS_TABLE, latestPerKey(batch.trials()));
     }
 
     /** Within one batch only the last row of a trial counts (MERGE refuses two source rows per key). */
@@ -72,17 +76,46 @@ public final class DeltaResultStore {
         return new ArrayList<>(last.values());
     }
 
-    private <R extends Record> void merge(ResultTables.Table<R> table, Collection<R> rows, boolean update) {
+    private <R extends Record> Dataset<Row> frame(ResultTables.Table<R> table, Collection<R> rows) {
+        List<Row> data = rows.stream().map(table::toRow).toList();
+        return spark.createDataFrame(data, table.schema()).coalesce(1);
+    }
+
+    private <R extends Record> void append(ResultTables.Table<R> table, Collection<R> rows) {
+        if (!rows.isEmpty()) {
+            frame(table, rows).write().format("delta").mode("append").save(path(table.name()));
+        }
+    }
+
+    private <R extends Record> void merge(ResultTables.Table<R> table, Collection<R> rows) {
         if (rows.isEmpty()) {
             return;
         }
-        List<Row> data = rows.stream().map(table::toRow).toList();
-        Dataset<Row> source = spark.createDataFrame(data, table.schema());
-        var builder = DeltaTable.forPath(spark, path(table.name())).as("t")
-                .merge(source.as("s"), table.keyCondition());
-        var withInsert = update ? builder.whenMatched().updateAll().whenNotMatched().insertAll()
-                : builder.whenNotMatched().insertAll();
-        withInsert.execute();
+        DeltaTable.forPath(spark, path(table.name())).as("t")
+                .merge(frame(table, rows).as("s"), table.keyCondition())
+                .whenMatched().updateAll().whenNotMatched().insertAll().execute();
+    }
+
+    /**
+     * Removes events and metrics that a crashed driver wrote after the last trials-table update
+     * of their trial: events numbered at or past {@code nextEventSeq}, epochs past {@code
+     * lastEpoch}. Called once when a study resumes; returns how many rows were removed.
+     */
+    public long dropOrphans(String study, int number, int nextEventSeq, int lastEpoch) {
+        if (!exists()) {
+            return 0;
+        }
+        String who = "study = '" + study.replace("'", "''") + "' AND number = " + number;
+        long removed = 0;
+        DeltaTable events = DeltaTable.forPath(spark, path(ResultTables.EVENTS));
+        DeltaTable metrics = DeltaTable.forPath(spark, path(ResultTables.METRICS));
+        removed += events.toDF().where(who + " AND seq >= " + nextEventSeq).count();
+        removed += metrics.toDF().where(who + " AND epoch > " + lastEpoch).count();
+        if (removed > 0) {
+            events.delete(who + " AND seq >= " + nextEventSeq);
+            metrics.delete(who + " AND epoch > " + lastEpoch);
+        }
+        return removed;
     }
 
     public boolean exists() {

@@ -50,25 +50,31 @@ class DeltaResultStoreTest {
                 List.of(event(0, 0, null, "RUNNING"), event(1, 0, null, "RUNNING")),
                 List.of(metric(0, 1, 2.0)));
         store.write(first);
-        store.write(first);
         assertEquals(2, store.trials("s").size());
-        assertEquals(2, store.events("s").size(), "a rewritten batch adds no event twice");
+        assertEquals(2, store.events("s").size());
         assertEquals(1, store.metrics("s").size());
 
-        // A later batch: trial 0 completes (two rows for it in one batch: the last wins),
-        // its epoch 1 is re-trained with another value (replaces), epoch 2 is added.
+        // A later batch: trial 0 completes (two rows for it in one batch: the last wins).
         store.write(new DeltaResultStore.Batch(
                 List.of(trial(0, "RUNNING", null), trial(0, "COMPLETE", 1.25)),
                 List.of(event(0, 1, "RUNNING", "COMPLETE")),
-                List.of(metric(0, 1, 1.9), metric(0, 2, 1.25))));
+                List.of(metric(0, 2, 1.25))));
         List<TrialRow> trials = store.trials("s");
         assertEquals(trial(0, "COMPLETE", 1.25), trials.get(0), "round trip keeps every column");
         assertEquals("RUNNING", trials.get(1).state());
         assertNull(trials.get(1).value());
-        List<MetricRow> metrics = store.metrics("s");
-        assertEquals(2, metrics.size());
-        assertEquals(1.9, metrics.get(0).valLoss());
+        assertEquals(2, store.metrics("s").size());
         assertEquals(3, store.events("s").size());
+
+        // A driver that died after writing trial 1's history but before its trial row: the
+        // trials table says trial 1 has 1 event and no epoch; the orphans go on resume.
+        store.write(new DeltaResultStore.Batch(List.of(), List.of(event(1, 1, "RUNNING", "RUNNING")),
+                List.of(metric(1, 1, 2.2))));
+        assertEquals(2, store.dropOrphans("s", 1, 1, 0));
+        assertEquals(0, store.dropOrphans("s", 1, 1, 0), "idempotent");
+        assertEquals(3, store.events("s").size());
+        assertEquals(2, store.metrics("s").size());
+        assertEquals(List.of(1, 2), store.metrics("s").stream().map(MetricRow::epoch).toList());
         assertEquals(List.of(), store.trials("other-study"));
         assertEquals(2, spark.read().format("delta").load(store.path(ResultTables.TRIALS))
                 .where("params['optimizer'] = 'adam'").count(), "params are queryable as a map in SQL");
