@@ -1,0 +1,36 @@
+package org.smarttuner.study.pruner;
+
+import java.util.OptionalInt;
+import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.StudyHistory;
+
+/** Prunes at once on a NaN or infinite latest value, otherwise asks the wrapped pruner. */
+public final class NonFinitePruner implements Pruner {
+    private final Pruner inner;
+
+    public NonFinitePruner(Pruner inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public PruneDecision decide(StudyHistory history, FrozenTrial trial) {
+        if (trial.lastStep().isPresent()) {
+            int step = trial.lastStep().getAsInt();
+            double v = trial.intermediateValues().get(step);
+            if (!Double.isFinite(v)) {
+                return PruneDecision.prune("value " + v + " at step " + step);
+            }
+        }
+        return inner.decide(history, trial);
+    }
+
+    @Override
+    public OptionalInt nextDecisionStep(StudyHistory history, FrozenTrial trial, int currentStep) {
+        return inner.nextDecisionStep(history, trial, currentStep);
+    }
+
+    @Override
+    public String name() {
+        return inner.name();
+    }
+}

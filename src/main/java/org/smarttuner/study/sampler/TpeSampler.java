@@ -1,0 +1,165 @@
+package org.smarttuner.study.sampler;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.Rng;
+import org.smarttuner.study.StudyDirection;
+import org.smarttuner.study.StudyException;
+import org.smarttuner.study.StudyHistory;
+import org.smarttuner.study.TrialState;
+import org.smarttuner.study.distribution.Distribution;
+
+/**
+ * Tree-structured Parzen Estimator with Optuna's defaults: random for the first
+ * {@code nStartupTrials}, then the best {@code min(ceil(0.1 n), 25)} trials form l(x), the rest
+ * g(x), and the candidate (of {@code nEiCandidates} drawn from l) maximising l/g wins. With the
+ * constant liar, RUNNING trials count as bad ones, so parallel asks spread out.
+ */
+public final class TpeSampler implements Sampler {
+
+    public record Options(int nStartupTrials, int nEiCandidates, boolean multivariate, boolean constantLiar) {
+        public Options {
+            if (nStartupTrials < 0) {
+                throw new StudyException("TPE n_startup_trials must be >= 0, got " + nStartupTrials);
+            }
+            if (nEiCandidates < 1) {
+                throw new StudyException("TPE n_ei_candidates must be >= 1, got " + nEiCandidates);
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(10, 24, false, true);
+        }
+    }
+
+    private final long seed;
+    private final Options options;
+
+    public TpeSampler(long seed, Options options) {
+        this.seed = seed;
+        this.options = options;
+    }
+
+    public TpeSampler(long seed) {
+        this(seed, Options.defaults());
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    @Override
+    public Sample sample(StudyHistory history, int number, int draw, Map<String, Distribution> space) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (options.multivariate()) {
+            out.putAll(sampleJoint(history, space, Rng.of(seed, number, draw, 0x54504531L)));
+        } else {
+            for (Map.Entry<String, Distribution> e : space.entrySet()) {
+                SplittableRandom rng = Rng.of(seed, number, draw, e.getKey().hashCode(), 0x54504532L);
+                out.putAll(sampleJoint(history, Map.of(e.getKey(), e.getValue()), rng));
+            }
+        }
+        return Sample.of(out);
+    }
+
+    private Map<String, Double> sampleJoint(StudyHistory history, Map<String, Distribution> space,
+                                            SplittableRandom rng) {
+        List<FrozenTrial> trials = options.constantLiar()
+                ? history.usable(space, TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+                : history.usable(space, TrialState.COMPLETE, TrialState.PRUNED);
+        int n = (int) trials.stream().filter(t -> t.state() != TrialState.RUNNING).count();
+        if (n < options.nStartupTrials() || n == 0) {
+            return RandomSampler.draw(rng, space);
+        }
+        List<List<FrozenTrial>> split = split(trials, history.direction(), gamma(n));
+        List<String> names = new ArrayList<>(space.keySet());
+        List<TpeAxis> axes = names.stream().map(p -> TpeAxis.of(space.get(p))).toList();
+        Parzen below = new Parzen(axes, observations(split.get(0), names, axes), options.multivariate());
+        Parzen above = new Parzen(axes, observations(split.get(1), names, axes), options.multivariate());
+        double[][] candidates = below.sample(rng, options.nEiCandidates());
+        double[] lb = below.logPdf(candidates);
+        double[] la = above.logPdf(candidates);
+        int best = 0;
+        for (int i = 1; i < candidates.length; i++) {
+            if (lb[i] - la[i] > lb[best] - la[best]) {
+                best = i;
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int a = 0; a < names.size(); a++) {
+            out.put(names.get(a), axes.get(a).toInternal(candidates[best][a]));
+        }
+        return out;
+    }
+
+    /** Optuna's default gamma. */
+    static int gamma(int n) {
+        return Math.min((int) Math.ceil(0.1 * n), 25);
+    }
+
+    private static double[][] observations(List<FrozenTrial> trials, List<String> names, List<TpeAxis> axes) {
+        double[][] obs = new double[trials.size()][names.size()];
+        for (int i = 0; i < trials.size(); i++) {
+            for (int a = 0; a < names.size(); a++) {
+                obs[i][a] = axes.get(a).toModel(trials.get(i).internalParams().get(names.get(a)));
+            }
+        }
+        return obs;
+    }
+
+    /**
+     * Below/above split as Optuna's: the best completed trials first, then pruned trials ranked by
+     * how far they got and their last value; running trials always go above.
+     */
+    static List<List<FrozenTrial>> split(List<FrozenTrial> trials, StudyDirection direction, int nBelow) {
+        List<FrozenTrial> complete = new ArrayList<>();
+        List<FrozenTrial> pruned = new ArrayList<>();
+        List<FrozenTrial> running = new ArrayList<>();
+        for (FrozenTrial t : trials) {
+            switch (t.state()) {
+                case COMPLETE -> complete.add(t);
+                case PRUNED -> pruned.add(t);
+                case RUNNING -> running.add(t);
+                default -> {
+                }
+            }
+        }
+        complete.sort(Comparator.comparingDouble((FrozenTrial t) -> direction.toMinimize(t.value().get()))
+                .thenComparingInt(FrozenTrial::number));
+        int nc = Math.min(nBelow, complete.size());
+        List<FrozenTrial> below = new ArrayList<>(complete.subList(0, nc));
+        List<FrozenTrial> above = new ArrayList<>(complete.subList(nc, complete.size()));
+        int rest = Math.max(0, nBelow - nc);
+        pruned.sort(Comparator.comparingDouble((FrozenTrial t) -> prunedScore(t, direction)[0])
+                .thenComparingDouble(t -> prunedScore(t, direction)[1]).thenComparingInt(FrozenTrial::number));
+        int np = Math.min(rest, pruned.size());
+        below.addAll(pruned.subList(0, np));
+        above.addAll(pruned.subList(np, pruned.size()));
+        above.addAll(running);
+        below.sort(Comparator.comparingInt(FrozenTrial::number));
+        above.sort(Comparator.comparingInt(FrozenTrial::number));
+        return List.of(below, above);
+    }
+
+    private static double[] prunedScore(FrozenTrial t, StudyDirection direction) {
+        if (t.intermediateValues().isEmpty()) {
+            return new double[] {1, 0.0};
+        }
+        int step = t.intermediateValues().lastKey();
+        double v = t.intermediateValues().get(step);
+        if (Double.isNaN(v)) {
+            return new double[] {-step, Double.POSITIVE_INFINITY};
+        }
+        return new double[] {-step, direction.toMinimize(v)};
+    }
+
+    @Override
+    public String name() {
+        return options.multivariate() ? "tpe-multivariate" : "tpe";
+    }
+}
