@@ -16,6 +16,22 @@ public final class WavWriter {
         Files.write(file, encode(samples, sampleRate));
     }
 
+    /**
+     * Writes the file unless it already holds exactly these bytes, so regenerating a corpus keeps
+     * unchanged files' modification times (and with them their cached features).
+     *
+     * @return whether the file was written
+     */
+    public static boolean writeIfChanged(Path file, float[] samples, int sampleRate) throws IOException {
+        byte[] bytes = encode(samples, sampleRate);
+        if (Files.isRegularFile(file) && Files.size(file) == bytes.length
+                && java.util.Arrays.equals(Files.readAllBytes(file), bytes)) {
+            return false;
+        }
+        Files.write(file, bytes);
+        return true;
+    }
+
     public static void write(OutputStream out, float[] samples, int sampleRate) throws IOException {
         out.write(encode(samples, sampleRate));
     }

@@ -131,7 +131,7 @@ public final class SyntheticCorpus {
         List<String> lines = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             String text = text(i);
-            WavWriter.write(layout.wav(id(i)), render(text, i), sampleRate);
+            WavWriter.writeIfChanged(layout.wav(id(i)), render(text, i), sampleRate);
             lines.add(id(i) + "|" + text + "|" + text);
         }
         Files.write(layout.metadata(), lines);
