@@ -67,6 +67,12 @@ public final class MelSpectrogram {
         return spec.abs();
     }
 
+    /** The STFT as real and imaginary parts, {@code (filter_length / 2 + 1, frames, 2)}. */
+    NDArray spectrum(NDArray signal, NDManager scope) {
+        NDArray win = scope.create(window);
+        return signal.stft(settings.filterLength(), settings.hopLength(), true, win, false, true).real();
+    }
+
     float[] basis() {
         return basis.clone();
     }
