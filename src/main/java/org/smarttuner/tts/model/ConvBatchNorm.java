@@ -2,7 +2,6 @@ package org.smarttuner.tts.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.norm.BatchNorm;
 
 /** Conv1d with "same" padding followed by BatchNorm1d, over (B, C, T). */
@@ -17,7 +16,6 @@ final class ConvBatchNorm {
     private final NDArray beta;
     private final NDArray runningMean;
     private final NDArray runningVar;
-    private final Shape padding;
 
     ConvBatchNorm(Params p, String name, int in, int out, int kernel, double gain) {
         weight = p.xavier(name + ".conv.weight", new Shape(out, in, kernel), gain);
@@ -26,11 +24,10 @@ final class ConvBatchNorm {
         beta = p.constant(name + ".bn.beta", new Shape(out), 0f, true);
         runningMean = p.constant(name + ".bn.running_mean", new Shape(out), 0f, false);
         runningVar = p.constant(name + ".bn.running_var", new Shape(out), 1f, false);
-        padding = new Shape((kernel - 1) / 2);
     }
 
-    NDArray apply(NDArray x, boolean training) {
-        NDArray y = Conv1d.conv1d(x, weight, bias, new Shape(1), padding, new Shape(1)).singletonOrThrow();
+    NDArray apply(NDArray x, boolean training, ai.djl.ndarray.NDManager scope) {
+        NDArray y = SameConv.apply(x, weight, bias, scope);
         // axis -1 selects PyTorch's own channel axis (1) without DJL's swapAxes detour
         return BatchNorm.batchNorm(y, runningMean, runningVar, gamma, beta, -1, MOMENTUM, EPS, training)
                 .singletonOrThrow();

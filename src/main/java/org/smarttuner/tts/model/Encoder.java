@@ -67,7 +67,7 @@ final class Encoder {
         NDArray x = Embedding.embedding(text, embedding, SparseFormat.DENSE).singletonOrThrow();
         x = x.transpose(0, 2, 1).mul(channelMask);
         for (ConvBatchNorm conv : convs) {
-            x = Activation.relu(conv.apply(x, training));
+            x = Activation.relu(conv.apply(x, training, scope));
             x = Dropout.dropout(x, dropout, training).singletonOrThrow().mul(channelMask);
         }
         x = x.transpose(0, 2, 1);

@@ -23,10 +23,10 @@ final class Postnet {
     }
 
     /** mel (B, n_mels, F) to the refined mel (mel + residual). */
-    NDArray apply(NDArray mel, boolean training) {
+    NDArray apply(NDArray mel, boolean training, ai.djl.ndarray.NDManager scope) {
         NDArray x = mel;
         for (int i = 0; i < convs.size(); i++) {
-            x = convs.get(i).apply(x, training);
+            x = convs.get(i).apply(x, training, scope);
             if (i < convs.size() - 1) {
                 x = Activation.tanh(x);
             }

@@ -81,7 +81,7 @@ public final class Tacotron2 {
         NDArray memory = encoder.apply(batch.text(), batch.textMask(), batch.textLengths().toLongArray(), training,
                 scope);
         Tacotron2Output d = decoder.teacherForced(memory, batch.textMask(), batch.mel(), training, scope);
-        return new Tacotron2Output(d.mel(), postnet.apply(d.mel(), training), d.gate(), d.alignments());
+        return new Tacotron2Output(d.mel(), postnet.apply(d.mel(), training, scope), d.gate(), d.alignments());
     }
 
     /**
@@ -95,7 +95,7 @@ public final class Tacotron2 {
         NDArray memory = encoder.apply(text, textMask, lengths, false, scope);
         Decoder.Inference inf = decoder.infer(memory, textMask, (float) settings.gateThreshold(),
                 settings.maxDecoderSteps(), scope);
-        return new Synthesis(inf.mel(), postnet.apply(inf.mel(), false), inf.gate(), inf.alignments(),
+        return new Synthesis(inf.mel(), postnet.apply(inf.mel(), false, scope), inf.gate(), inf.alignments(),
                 inf.stopped());
     }
 
