@@ -119,33 +119,35 @@ final class Parzen {
         if (multivariate) {
             Arrays.fill(sig, 0.2 * Math.pow(Math.max(n, 1), -1.0 / (dims + 4)) * range);
         } else if (n > 0) {
-            // Distance to the farther neighbour among the sorted observations, prior mean and bounds.
+            // Distance to the farther neighbour among the sorted observations, prior mean and bounds
+            // (Optuna's rule). Primitive sort: this runs for every parameter of every ask.
             double prior = 0.5 * (low + high);
-            Integer[] order = new Integer[n + 1];
-            double[] vals = Arrays.copyOf(col, n + 1);
-            vals[n] = prior;
-            for (int i = 0; i <= n; i++) {
-                order[i] = i;
-            }
-            Arrays.sort(order, (x, y) -> Double.compare(vals[x], vals[y]));
             double[] sorted = new double[n + 3];
+            System.arraycopy(col, 0, sorted, 1, n);
+            sorted[n + 1] = prior;
+            Arrays.sort(sorted, 1, n + 2);
             sorted[0] = low - step / 2;
-            for (int i = 0; i <= n; i++) {
-                sorted[i + 1] = vals[order[i]];
-            }
             sorted[n + 2] = high + step / 2;
             double[] ss = new double[n + 1];
             for (int i = 0; i <= n; i++) {
                 ss[i] = Math.max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
             }
-            if (n + 3 >= 4) {
-                ss[0] = sorted[2] - sorted[1];
-                ss[n] = sorted[n + 1] - sorted[n];
-            }
-            for (int i = 0; i <= n; i++) {
-                if (order[i] < n) {
-                    sig[order[i]] = ss[i];
+            ss[0] = sorted[2] - sorted[1];
+            ss[n] = sorted[n + 1] - sorted[n];
+            // Tied observations share a mean, so which of them takes which slot of the tie group
+            // does not change the mixture; hand the slots out in order.
+            int[] used = new int[n + 1];
+            for (int i = 0; i < n; i++) {
+                int pos = Arrays.binarySearch(sorted, 1, n + 2, col[i]);
+                while (pos > 1 && sorted[pos - 1] == col[i]) {
+                    pos--;
                 }
+                int slot = pos - 1;
+                while (used[slot] > 0 || (sorted[slot + 1] == prior && col[i] != prior)) {
+                    slot++;
+                }
+                used[slot] = 1;
+                sig[i] = ss[slot];
             }
         }
         double maxSigma = range;
@@ -239,7 +241,10 @@ final class Parzen {
             }
             double sum = 0;
             for (double t : terms) {
-                sum += Math.exp(t - max);
+                double d = t - max;
+                if (d > -40) { // exp(-40) is below a double's precision next to the max term
+                    sum += Math.exp(d);
+                }
             }
             out[i] = max + Math.log(sum);
         }
