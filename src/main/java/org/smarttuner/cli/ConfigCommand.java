@@ -10,8 +10,9 @@ import picocli.CommandLine.Spec;
 
 /** Validates a configuration and prints it resolved. */
 @Command(name = "config", mixinStandardHelpOptions = true,
-        description = {"Validate a configuration and print it resolved: defaults filled in, overrides and",
-            "environment variables applied. Every problem is reported at once; exit code 2 if any."})
+        description = {"Validate a configuration and print it resolved.",
+            "Defaults are filled in, --set overrides and environment variables applied.",
+            "Every problem is reported at once; exit code 2 if there is any."})
 final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;

@@ -52,7 +52,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException || e instanceof UsageException
-                ? USAGE_ERROR : RUNTIME_ERROR);
+                || e instanceof CommandLine.ParameterException ? USAGE_ERROR : RUNTIME_ERROR);
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             PrintWriter w = line.getErr();
             if (e instanceof ConfigException || e instanceof UsageException) {

@@ -40,6 +40,14 @@ public final class ConfigPrinter {
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = (Map<String, Object>) value(config);
         tree.remove("source");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> study = (Map<String, Object>) tree.get("study");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sampler = (Map<String, Object>) study.get("sampler");
+        sampler.keySet().retainAll(SamplerConfig.keysFor(config.study().sampler().type()));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pruner = (Map<String, Object>) study.get("pruner");
+        pruner.keySet().retainAll(PrunerConfig.keysFor(config.study().pruner().type()));
         return tree;
     }
 
@@ -62,7 +70,10 @@ public final class ConfigPrinter {
             Map<String, Object> out = new LinkedHashMap<>();
             for (RecordComponent c : v.getClass().getRecordComponents()) {
                 try {
-                    out.put(snake(c.getName()), value(c.getAccessor().invoke(v)));
+                    Object x = value(c.getAccessor().invoke(v));
+                    if (x != null) {
+                        out.put(snake(c.getName()), x);
+                    }
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }

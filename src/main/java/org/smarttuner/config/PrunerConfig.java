@@ -22,6 +22,21 @@ public record PrunerConfig(
 
     public static final String[] TYPES = {"none", "median", "asha", "hyperband", "threshold"};
 
+    /** The keys a pruner type reads (the printer writes only these). */
+    public static java.util.Set<String> keysFor(String type) {
+        java.util.Set<String> keys = new java.util.HashSet<>(java.util.Set.of("type", "patience", "min_delta"));
+        switch (type) {
+            case "median" -> keys.addAll(java.util.Set.of("n_startup_trials", "n_warmup_steps", "interval_steps"));
+            case "asha" -> keys.addAll(java.util.Set.of("min_resource", "max_resource", "reduction_factor",
+                    "min_early_stopping_rate"));
+            case "hyperband" -> keys.addAll(java.util.Set.of("min_resource", "max_resource", "reduction_factor"));
+            case "threshold" -> keys.addAll(java.util.Set.of("lower", "upper", "n_warmup_steps"));
+            default -> {
+            }
+        }
+        return keys;
+    }
+
     static PrunerConfig read(ConfigReader r) {
         String type = r.choice("type", "asha", TYPES);
         int startup = 5;

@@ -20,6 +20,17 @@ public record SamplerConfig(
 
     public static final String[] TYPES = {"tpe", "cmaes", "random", "grid"};
 
+    /** The keys a sampler type reads (the printer writes only these). */
+    public static java.util.Set<String> keysFor(String type) {
+        return switch (type) {
+            case "tpe" -> java.util.Set.of("type", "seed", "n_startup_trials", "n_ei_candidates", "multivariate",
+                    "constant_liar");
+            case "cmaes" -> java.util.Set.of("type", "seed", "n_startup_trials", "sigma0", "popsize",
+                    "restart_strategy", "independent_sampler");
+            default -> java.util.Set.of("type", "seed");
+        };
+    }
+
     static SamplerConfig read(ConfigReader r) {
         String type = r.choice("type", "tpe", TYPES);
         Optional<Long> seed = r.optInteger("seed", Range.ANY);

@@ -1,0 +1,48 @@
+package org.smarttuner.spark;
+
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The job's SparkSession. Under spark-submit, Databricks or a notebook the session (and its
+ * master) already exists or is given by Spark's own settings; run from the command line, the
+ * configuration's {@code execution.master} (default local[2]) starts an embedded one. Delta's
+ * SQL extension and catalog are always set.
+ */
+public final class Sessions {
+    private Sessions() {
+    }
+
+    public static SparkSession getOrCreate(String appName, Optional<String> configuredMaster, int taskRetries) {
+        Optional<SparkSession> active = activeSession();
+        if (active.isPresent()) {
+            return active.get();
+        }
+        SparkSession.Builder b = SparkSession.builder().appName(appName)
+                .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+                .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+                .config("spark.task.maxFailures", String.valueOf(taskRetries + 1))
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.shuffle.partitions", "2")
+                .config("spark.databricks.delta.snapshotPartitions", "2");
+        if (System.getProperty("spark.master") == null) {
+            String master = configuredMaster.orElse("local[2]");
+            b.master(master);
+            if (master.startsWith("local[") || master.equals("local")) {
+                // In local mode a failed task is not retried unless asked: local[N, maxFailures].
+                b.master(master.replaceFirst("^local(\\[([^\\],]+)\\])?$", "local[$2," + (taskRetries + 1) + "]")
+                        .replace("local[,", "local[1,"));
+            }
+        }
+        return b.getOrCreate();
+    }
+
+    private static Optional<SparkSession> activeSession() {
+        scala.Option<SparkSession> s = SparkSession.getActiveSession();
+        if (s.isDefined()) {
+            return Optional.of(s.get());
+        }
+        scala.Option<SparkSession> d = SparkSession.getDefaultSession();
+        return d.isDefined() ? Optional.of(d.get()) : Optional.empty();
+    }
+}

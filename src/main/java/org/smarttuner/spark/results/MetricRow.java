@@ -1,0 +1,25 @@
+package org.smarttuner.spark.results;
+
+import java.io.Serializable;
+import java.sql.Timestamp;
+
+/**
+ * One row of {@code trial_metrics}: one epoch of one trial. (study, number, epoch) is unique: an
+ * epoch trained again after a lost segment replaces its earlier row rather than doubling it.
+ */
+public record MetricRow(
+        String study,
+        int number,
+        int segment,
+        int epoch,
+        Double trainLoss,
+        Double valLoss,
+        Double valMelLoss,
+        Double valGateLoss,
+        Double alignmentScore,
+        Double framesPerSecond,
+        Double peakMemoryMb,
+        Double seconds,
+        Timestamp ts) implements Serializable {
+    private static final long serialVersionUID = 1L;
+}

@@ -1,0 +1,82 @@
+package org.smarttuner.spark.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.smarttuner.spark.SparkTestSession;
+
+class DeltaResultStoreTest {
+    @TempDir
+    Path dir;
+
+    static TrialRow trial(int n, String state, Double value) {
+        Timestamp t = new Timestamp(1_700_000_000_000L + n * 1000L);
+        return new TrialRow("s", n, state, Map.of("learning_rate", "0.001", "optimizer", "adam"),
+                "{\"learning_rate\": 0.001}", "{}", value, "{\"1\": 2.5}", "{}", "{}", t,
+                state.equals("RUNNING") ? null : t, state.equals("RUNNING") ? null : 1.0, 1, "exec-1", "0", null,
+                "/ck/" + n, null, t);
+    }
+
+    static MetricRow metric(int n, int epoch, double val) {
+        return new MetricRow("s", n, 0, epoch, 3.0, val, val * 0.9, val * 0.1, 0.4, 2500.0, 900.0, 12.0,
+                new Timestamp(1_700_000_000_000L));
+    }
+
+    static EventRow event(int n, int seq, String from, String to) {
+        return new EventRow("s", n, seq, new Timestamp(1_700_000_000_000L + seq), from, to, 0, 1, "exec-1", "");
+    }
+
+    @Test
+    void writesAreIdempotentAndTrialsKeepTheirLatestState() {
+        SparkSession spark = SparkTestSession.get();
+        DeltaResultStore store = new DeltaResultStore(spark, dir.resolve("delta").toString());
+        assertFalse(store.exists());
+        assertEquals(List.of(), store.trials("s"), "no tables yet reads as an empty study");
+        store.createTables();
+        store.createTables();
+        assertTrue(store.exists());
+
+        DeltaResultStore.Batch first = new DeltaResultStore.Batch(
+                List.of(trial(0, "RUNNING", null), trial(1, "RUNNING", null)),
+                List.of(event(0, 0, null, "RUNNING"), event(1, 0, null, "RUNNING")),
+                List.of(metric(0, 1, 2.0)));
+        store.write(first);
+        assertEquals(2, store.trials("s").size());
+        assertEquals(2, store.events("s").size());
+        assertEquals(1, store.metrics("s").size());
+
+        // A later batch: trial 0 completes (two rows for it in one batch: the last wins).
+        store.write(new DeltaResultStore.Batch(
+                List.of(trial(0, "RUNNING", null), trial(0, "COMPLETE", 1.25)),
+                List.of(event(0, 1, "RUNNING", "COMPLETE")),
+                List.of(metric(0, 2, 1.25))));
+        List<TrialRow> trials = store.trials("s");
+        assertEquals(trial(0, "COMPLETE", 1.25), trials.get(0), "round trip keeps every column");
+        assertEquals("RUNNING", trials.get(1).state());
+        assertNull(trials.get(1).value());
+        assertEquals(2, store.metrics("s").size());
+        assertEquals(3, store.events("s").size());
+
+        // A driver that died after writing trial 1's history but before its trial row: the
+        // trials table says trial 1 has 1 event and no epoch; the orphans go on resume.
+        store.write(new DeltaResultStore.Batch(List.of(), List.of(event(1, 1, "RUNNING", "RUNNING")),
+                List.of(metric(1, 1, 2.2))));
+        assertEquals(2, store.dropOrphans("s", 1, 1, 0));
+        assertEquals(0, store.dropOrphans("s", 1, 1, 0), "idempotent");
+        assertEquals(3, store.events("s").size());
+        assertEquals(2, store.metrics("s").size());
+        assertEquals(List.of(1, 2), store.metrics("s").stream().map(MetricRow::epoch).toList());
+        assertEquals(List.of(), store.trials("other-study"));
+        assertEquals(2, spark.read().format("delta").load(store.path(ResultTables.TRIALS))
+                .where("params['optimizer'] = 'adam'").count(), "params are queryable as a map in SQL");
+    }
+}
