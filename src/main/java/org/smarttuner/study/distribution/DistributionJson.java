@@ -22,7 +22,7 @@ public final class DistributionJson {
         JsonNode root;
         try {
             root = MAPPER.readTree(json);
-        } catch (java.io.IOException e) {
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new DistributionException("not a distribution JSON: " + json + " (" + e.getOriginalMessage() + ")");
         }
         if (root == null || !root.hasNonNull("name") || !root.has("attributes")) {
