@@ -85,7 +85,7 @@ def sampler(name, seed):
     if name == "random":
         return optuna.samplers.RandomSampler(seed=seed)
     if name == "tpe":
-        return optuna.samplers.TPESampler(seed=seed)
+        return optuna.samplers.TPESampler(seed=seed, multivariate=False)
     if name == "tpe-multivariate":
         return optuna.samplers.TPESampler(seed=seed, multivariate=True)
     if name == "cmaes":

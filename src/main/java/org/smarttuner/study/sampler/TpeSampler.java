@@ -111,8 +111,8 @@ public final class TpeSampler implements Sampler {
         List<List<FrozenTrial>> split = prepared.split();
         List<String> names = new ArrayList<>(space.keySet());
         List<TpeAxis> axes = names.stream().map(p -> TpeAxis.of(space.get(p))).toList();
-        Parzen below = new Parzen(axes, observations(split.get(0), names, axes), options.multivariate());
-        Parzen above = new Parzen(axes, observations(split.get(1), names, axes), options.multivariate());
+        Parzen below = new Parzen(axes, observations(split.get(0), names, axes), !options.multivariate());
+        Parzen above = new Parzen(axes, observations(split.get(1), names, axes), !options.multivariate());
         double[][] candidates = below.sample(rng, options.nEiCandidates());
         double[] lb = below.logPdf(candidates);
         double[] la = above.logPdf(candidates);
