@@ -31,6 +31,9 @@ final class Normal {
 
     /** log(P(a < Z < b)) for a < b, accurate in both tails. */
     static double logMass(double a, double b) {
+        if (a < -9 && b > 9) {
+            return 0; // the mass outside is below 1e-18
+        }
         double m;
         if (a >= 0) {
             m = cdf(-a) - cdf(-b);

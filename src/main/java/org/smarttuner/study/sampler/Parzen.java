@@ -6,13 +6,14 @@ import java.util.SplittableRandom;
 
 /**
  * TPE's Parzen estimator: a weighted mixture with one kernel per observation plus a prior
- * kernel. Kernel widths follow Optuna's rules (neighbour distances, magic clip for
- * univariate; Scott-like width for multivariate).
+ * kernel. Kernel widths follow Optuna 5 (neighbour distances, clipped to [range / min(100,
+ * kernels + 1), range]); a multivariate mixture picks one component for all axes at once.
  */
 final class Parzen {
     private static final double PRIOR_WEIGHT = 1.0;
 
     private final List<TpeAxis> axes;
+    private final boolean priorAsNeighbour;
     private final int nKernels;
     private final double[] logWeights;
     private final double[] cumWeights;
@@ -29,7 +30,8 @@ final class Parzen {
     /**
      * @param obs observations in model space, one row per trial (trial-number order), one column per axis
      */
-    Parzen(List<TpeAxis> axes, double[][] obs, boolean multivariate) {
+    Parzen(List<TpeAxis> axes, double[][] obs, boolean priorAsNeighbour) {
+        this.priorAsNeighbour = priorAsNeighbour;
         this.axes = axes;
         int n = obs.length;
         nKernels = n + 1;
@@ -66,7 +68,7 @@ final class Parzen {
             if (ax.categorical()) {
                 categorical(a, ax, col);
             } else {
-                numeric(a, ax, col, multivariate, p);
+                numeric(a, ax, col);
             }
         }
     }
@@ -109,43 +111,50 @@ final class Parzen {
         catCum[a] = cum;
     }
 
-    private void numeric(int a, TpeAxis ax, double[] col, boolean multivariate, int dims) {
+    private void numeric(int a, TpeAxis ax, double[] col) {
         int n = col.length;
         double low = ax.low();
         double high = ax.high();
         double step = ax.step();
         double range = high - low + step;
         double[] sig = new double[n];
-        if (multivariate) {
-            Arrays.fill(sig, 0.2 * Math.pow(Math.max(n, 1), -1.0 / (dims + 4)) * range);
-        } else if (n > 0) {
-            // Distance to the farther neighbour among the sorted observations, prior mean and bounds.
-            double prior = 0.5 * (low + high);
-            Integer[] order = new Integer[n + 1];
-            double[] vals = Arrays.copyOf(col, n + 1);
-            vals[n] = prior;
-            for (int i = 0; i <= n; i++) {
-                order[i] = i;
+        if (n > 0) {
+            // The distance to the farther neighbour among the sorted observations and the (half-step
+            // widened) bounds; the outermost observations use their inner neighbour. Univariate
+            // mixtures also count the prior's mean as a neighbour (Optuna up to 4.x), which did
+            // better here on every benchmark problem than Optuna 5's rule without it; multivariate
+            // ones follow Optuna 5. Primitive sort: this runs for every parameter of every ask.
+            int m = priorAsNeighbour ? n + 1 : n;
+            double[] sorted = new double[m + 2];
+            System.arraycopy(col, 0, sorted, 1, n);
+            if (priorAsNeighbour) {
+                sorted[m] = 0.5 * (low + high);
             }
-            Arrays.sort(order, (x, y) -> Double.compare(vals[x], vals[y]));
-            double[] sorted = new double[n + 3];
+            Arrays.sort(sorted, 1, m + 1);
             sorted[0] = low - step / 2;
-            for (int i = 0; i <= n; i++) {
-                sorted[i + 1] = vals[order[i]];
-            }
-            sorted[n + 2] = high + step / 2;
-            double[] ss = new double[n + 1];
-            for (int i = 0; i <= n; i++) {
+            sorted[m + 1] = high + step / 2;
+            double[] ss = new double[m];
+            for (int i = 0; i < m; i++) {
                 ss[i] = Math.max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
             }
-            if (n + 3 >= 4) {
+            if (m >= 2) {
                 ss[0] = sorted[2] - sorted[1];
-                ss[n] = sorted[n + 1] - sorted[n];
+                ss[m - 1] = sorted[m] - sorted[m - 1];
             }
-            for (int i = 0; i <= n; i++) {
-                if (order[i] < n) {
-                    sig[order[i]] = ss[i];
+            // Tied values share a mean, so which of them takes which slot of the tie group does
+            // not change the mixture; hand the slots out in order (the prior's slot is left over).
+            boolean[] used = new boolean[m];
+            for (int i = 0; i < n; i++) {
+                int pos = Arrays.binarySearch(sorted, 1, m + 1, col[i]);
+                while (pos > 1 && sorted[pos - 1] == col[i]) {
+                    pos--;
                 }
+                int slot = pos - 1;
+                while (used[slot]) {
+                    slot++;
+                }
+                used[slot] = true;
+                sig[i] = ss[slot];
             }
         }
         double maxSigma = range;
@@ -239,7 +248,10 @@ final class Parzen {
             }
             double sum = 0;
             for (double t : terms) {
-                sum += Math.exp(t - max);
+                double d = t - max;
+                if (d > -40) { // exp(-40) is below a double's precision next to the max term
+                    sum += Math.exp(d);
+                }
             }
             out[i] = max + Math.log(sum);
         }

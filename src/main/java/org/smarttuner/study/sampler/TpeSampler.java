@@ -56,31 +56,63 @@ public final class TpeSampler implements Sampler {
     @Override
     public Sample sample(StudyHistory history, int number, int draw, Map<String, Distribution> space) {
         Map<String, Double> out = new LinkedHashMap<>();
+        Prepared whole = prepare(history, space);
         if (options.multivariate()) {
-            out.putAll(sampleJoint(history, space, Rng.of(seed, number, draw, 0x54504531L)));
+            out.putAll(sampleJoint(whole, space, Rng.of(seed, number, draw, 0x54504531L)));
         } else {
             for (Map.Entry<String, Distribution> e : space.entrySet()) {
                 SplittableRandom rng = Rng.of(seed, number, draw, e.getKey().hashCode(), 0x54504532L);
-                out.putAll(sampleJoint(history, Map.of(e.getKey(), e.getValue()), rng));
+                Map<String, Distribution> one = Map.of(e.getKey(), e.getValue());
+                Prepared mine = prepare(history, one);
+                // A parameter usable in exactly the trials that hold the whole space shares its split.
+                if (mine.trials.size() == whole.trials.size()) {
+                    mine = whole;
+                }
+                out.putAll(sampleJoint(mine, one, rng));
             }
         }
         return Sample.of(out);
     }
 
-    private Map<String, Double> sampleJoint(StudyHistory history, Map<String, Distribution> space,
-                                            SplittableRandom rng) {
+    /** Trials a (sub)space can learn from, and their below/above split (computed once, on demand). */
+    private final class Prepared {
+        final List<FrozenTrial> trials;
+        final int finished;
+        final StudyDirection direction;
+        private List<List<FrozenTrial>> split;
+
+        Prepared(List<FrozenTrial> trials, StudyDirection direction) {
+            this.trials = trials;
+            this.direction = direction;
+            this.finished = (int) trials.stream().filter(t -> t.state() != TrialState.RUNNING).count();
+        }
+
+        List<List<FrozenTrial>> split() {
+            if (split == null) {
+                split = TpeSampler.split(trials, direction, gamma(finished));
+            }
+            return split;
+        }
+    }
+
+    private Prepared prepare(StudyHistory history, Map<String, Distribution> space) {
         List<FrozenTrial> trials = options.constantLiar()
                 ? history.usable(space, TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
                 : history.usable(space, TrialState.COMPLETE, TrialState.PRUNED);
-        int n = (int) trials.stream().filter(t -> t.state() != TrialState.RUNNING).count();
+        return new Prepared(trials, history.direction());
+    }
+
+    private Map<String, Double> sampleJoint(Prepared prepared, Map<String, Distribution> space,
+                                            SplittableRandom rng) {
+        int n = prepared.finished;
         if (n < options.nStartupTrials() || n == 0) {
             return RandomSampler.draw(rng, space);
         }
-        List<List<FrozenTrial>> split = split(trials, history.direction(), gamma(n));
+        List<List<FrozenTrial>> split = prepared.split();
         List<String> names = new ArrayList<>(space.keySet());
         List<TpeAxis> axes = names.stream().map(p -> TpeAxis.of(space.get(p))).toList();
-        Parzen below = new Parzen(axes, observations(split.get(0), names, axes), options.multivariate());
-        Parzen above = new Parzen(axes, observations(split.get(1), names, axes), options.multivariate());
+        Parzen below = new Parzen(axes, observations(split.get(0), names, axes), !options.multivariate());
+        Parzen above = new Parzen(axes, observations(split.get(1), names, axes), !options.multivariate());
         double[][] candidates = below.sample(rng, options.nEiCandidates());
         double[] lb = below.logPdf(candidates);
         double[] la = above.logPdf(candidates);

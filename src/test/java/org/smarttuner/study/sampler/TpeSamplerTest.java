@@ -1,0 +1,140 @@
+package org.smarttuner.study.sampler;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.Spaces;
+import org.smarttuner.study.Study;
+import org.smarttuner.study.StudyDirection;
+import org.smarttuner.study.TrialState;
+import org.smarttuner.study.distribution.Distribution;
+import org.smarttuner.study.pruner.NopPruner;
+
+class TpeSamplerTest {
+
+    static double best(Sampler sampler, Map<String, Distribution> space, int n) {
+        Study s = Study.create("sphere", StudyDirection.MINIMIZE, sampler, new NopPruner());
+        double best = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            FrozenTrial t = s.ask(space);
+            double v = Spaces.sphere(t.params());
+            s.tell(t.number(), v);
+            best = Math.min(best, v);
+        }
+        return best;
+    }
+
+    @Test
+    void tpeBeatsRandomOnSphereAcrossSeeds() {
+        Map<String, Distribution> space = Spaces.box(4, -5, 5);
+        int seeds = 10;
+        double[] tpe = new double[seeds];
+        double[] random = new double[seeds];
+        int wins = 0;
+        for (int seed = 0; seed < seeds; seed++) {
+            tpe[seed] = best(new TpeSampler(seed), space, 60);
+            random[seed] = best(new RandomSampler(seed), space, 60);
+            wins += tpe[seed] < random[seed] ? 1 : 0;
+        }
+        Arrays.sort(tpe);
+        Arrays.sort(random);
+        double tpeMedian = (tpe[4] + tpe[5]) / 2;
+        double randomMedian = (random[4] + random[5]) / 2;
+        assertTrue(tpeMedian < randomMedian / 3, "TPE median " + tpeMedian + " vs random " + randomMedian);
+        assertTrue(wins >= 9, "TPE won " + wins + " of " + seeds);
+    }
+
+    @Test
+    void defaultsAreOptunas() {
+        TpeSampler.Options o = TpeSampler.Options.defaults();
+        assertEquals(10, o.nStartupTrials());
+        assertEquals(24, o.nEiCandidates());
+        assertEquals(1, TpeSampler.gamma(1));
+        assertEquals(10, TpeSampler.gamma(100));
+        assertEquals(25, TpeSampler.gamma(1000));
+        assertArrayEquals(new double[] {1, 1, 1}, Parzen.weights(3));
+        double[] w = Parzen.weights(30);
+        assertEquals(1.0 / 30, w[0], 1e-12);
+        assertEquals(1.0, w[4], 1e-12);
+        assertEquals(1.0, w[29], 1e-12);
+    }
+
+    @Test
+    void splitPutsBestCompleteBelowThenPrunedByProgressAndRunningAbove() {
+        List<FrozenTrial> trials = List.of(
+                complete(0, 5.0), complete(1, 1.0), pruned(2, 3, 0.5), pruned(3, 5, 9.0), running(4),
+                complete(5, 2.0));
+        List<List<FrozenTrial>> two = TpeSampler.split(trials, StudyDirection.MINIMIZE, 2);
+        assertEquals(List.of(1, 5), numbers(two.get(0)));
+        assertEquals(List.of(0, 2, 3, 4), numbers(two.get(1)));
+        // Once the completed trials are used up, the pruned one that got further (step 5) comes
+        // first whatever its value; running trials stay above.
+        List<List<FrozenTrial>> four = TpeSampler.split(trials, StudyDirection.MINIMIZE, 4);
+        assertEquals(List.of(0, 1, 3, 5), numbers(four.get(0)));
+        assertEquals(List.of(2, 4), numbers(four.get(1)));
+        List<List<FrozenTrial>> max = TpeSampler.split(trials, StudyDirection.MAXIMIZE, 1);
+        assertEquals(List.of(0), numbers(max.get(0)));
+    }
+
+    private static List<Integer> numbers(List<FrozenTrial> trials) {
+        return trials.stream().map(FrozenTrial::number).toList();
+    }
+
+    private static FrozenTrial complete(int n, double v) {
+        return FrozenTrial.create(n, TrialState.RUNNING, Optional.empty())
+                .withState(TrialState.COMPLETE, Optional.of(v), Optional.empty());
+    }
+
+    private static FrozenTrial pruned(int n, int step, double v) {
+        return FrozenTrial.create(n, TrialState.RUNNING, Optional.empty()).withIntermediate(step, v)
+                .withState(TrialState.PRUNED, Optional.of(v), Optional.empty());
+    }
+
+    private static FrozenTrial running(int n) {
+        return FrozenTrial.create(n, TrialState.RUNNING, Optional.empty());
+    }
+
+    @Test
+    void constantLiarSpreadsParallelAsks() {
+        Map<String, Distribution> space = Spaces.box(2, -5, 5);
+        double withLiar = 0;
+        double without = 0;
+        for (long seed = 0; seed < 6; seed++) {
+            withLiar += spread(new TpeSampler(seed, new TpeSampler.Options(10, 24, false, true)), space);
+            without += spread(new TpeSampler(seed, new TpeSampler.Options(10, 24, false, false)), space);
+        }
+        assertTrue(withLiar > without * 1.2, "mean spread with liar " + withLiar / 6 + ", without " + without / 6);
+    }
+
+    /** Mean pairwise distance of 8 parallel asks after 30 sequential trials. */
+    private static double spread(Sampler sampler, Map<String, Distribution> space) {
+        Study s = Study.create("liar", StudyDirection.MINIMIZE, sampler, new NopPruner());
+        for (int i = 0; i < 30; i++) {
+            FrozenTrial t = s.ask(space);
+            s.tell(t.number(), Spaces.sphere(t.params()));
+        }
+        List<FrozenTrial> batch = s.ask(8, space);
+        double sum = 0;
+        int pairs = 0;
+        for (int i = 0; i < batch.size(); i++) {
+            for (int j = i + 1; j < batch.size(); j++) {
+                double d = 0;
+                for (String p : space.keySet()) {
+                    double a = (Double) batch.get(i).params().get(p);
+                    double b = (Double) batch.get(j).params().get(p);
+                    d += (a - b) * (a - b);
+                }
+                sum += Math.sqrt(d);
+                pairs++;
+            }
+        }
+        return sum / pairs;
+    }
+}
