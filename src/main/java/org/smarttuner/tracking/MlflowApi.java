@@ -1,13 +1,11 @@
 package org.smarttuner.tracking;
 
-import org.mlflow.api.proto.Service;
-import org.mlflow.tracking.MlflowClient;
-import org.mlflow.tracking.MlflowClientException;
-import org.mlflow.tracking.MlflowHttpException;
-import org.mlflow.tracking.creds.BasicMlflowHostCreds;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -15,7 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -27,59 +24,81 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
- * The REST calls the tracker makes, each one try: MLflow's Java client for the tracking API (it
- * retries 429 itself), our own PUT for artifacts (the client's logArtifact needs Python MLflow).
- * Every failure comes out as a {@link SendFailure} that says whether a retry can help. Nothing here
- * logs; the credentials only ever go into request headers.
+ * The MLflow REST calls the tracker makes (API 2.0, JSON as MLflow's protobuf mapping writes it),
+ * each one try with timeouts; retrying is the sender's job. Every failure comes out as a
+ * {@link SendFailure} that says whether a retry can help. Credentials only go into headers; nothing
+ * here logs.
+ *
+ * <p>Why not {@code org.mlflow.tracking.MlflowClient} (2.17.2): its HTTP client has no timeouts (a
+ * server that accepts and never answers blocks forever); on 429 it retries without releasing the
+ * response, so two 429s exhaust its two pooled connections and the next call waits forever (the
+ * tracker's 429 test hung exactly so); it resends every other error, 400s included, three times; and
+ * its logArtifact needs Python MLflow. The wire format below is the one it sends.
  */
 final class MlflowApi implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final TrackingTarget target;
-    private final MlflowClient client;
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final Duration uploadTimeout;
 
-    MlflowApi(TrackingTarget target, Duration requestTimeout) {
+    MlflowApi(TrackingTarget target, Duration requestTimeout, Duration uploadTimeout) {
         this.target = target;
         this.requestTimeout = requestTimeout;
-        this.client = new MlflowClient(new BasicMlflowHostCreds(target.host(), target.username().orElse(null),
-                target.password().map(Secret::reveal).orElse(null), target.token().map(Secret::reveal).orElse(null),
-                target.insecureTls()));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        this.uploadTimeout = uploadTimeout;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (target.insecureTls()) {
+            b.sslContext(InsecureTls.context());
+        }
+        this.http = b.build();
     }
 
     /** The experiment's id, creating it when no experiment has the name. */
     String experimentId(String name) throws SendFailure {
-        Optional<Service.Experiment> found = call("look up experiment '" + name + "'", () -> client.getExperimentByName(name));
+        Optional<JsonNode> found = experimentByName(name);
         if (found.isEmpty()) {
+            ObjectNode req = JSON.createObjectNode().put("name", name);
             try {
-                return call("create experiment '" + name + "'", () -> client.createExperiment(name));
+                return post("experiments/create", req, "create experiment '" + name + "'").path("experiment_id").asText();
             } catch (SendFailure e) {
                 if (!e.getMessage().contains("RESOURCE_ALREADY_EXISTS")) {
                     throw e;
                 }
-                // Another job created it between our two calls.
-                found = call("look up experiment '" + name + "'", () -> client.getExperimentByName(name));
+                // Another job made it between our two calls.
+                found = experimentByName(name);
                 if (found.isEmpty()) {
                     throw e;
                 }
             }
         }
-        Service.Experiment e = found.get();
-        if ("deleted".equals(e.getLifecycleStage())) {
-            throw new SendFailure(false, 400, "MLflow experiment '" + name + "' (id " + e.getExperimentId()
+        JsonNode e = found.get();
+        if ("deleted".equals(e.path("lifecycle_stage").asText())) {
+            throw new SendFailure(false, 400, "MLflow experiment '" + name + "' (id " + e.path("experiment_id").asText()
                     + ") is deleted: restore it in MLflow or set output.mlflow.experiment to another name", null);
         }
-        return e.getExperimentId();
+        return e.path("experiment_id").asText();
+    }
+
+    private Optional<JsonNode> experimentByName(String name) throws SendFailure {
+        try {
+            return Optional.of(get("experiments/get-by-name?experiment_name=" + enc(name), "look up experiment '" + name
+                    + "'").path("experiment"));
+        } catch (SendFailure e) {
+            if (e.status() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     /** The run with this id; empty when the server has no such run. */
     Optional<RemoteRun> run(String runId) throws SendFailure {
         try {
-            return Optional.of(remote(call("get run " + runId, () -> client.getRun(runId))));
+            return Optional.of(remote(get("runs/get?run_id=" + enc(runId), "get run " + runId).path("run")));
         } catch (SendFailure e) {
             if (e.status() == 404 || e.getMessage().contains("RESOURCE_DOES_NOT_EXIST")) {
                 return Optional.empty();
@@ -97,67 +116,71 @@ final class MlflowApi implements AutoCloseable {
             }
             filter.append("tags.`").append(k).append("` = '").append(v.replace("'", "\\'")).append('\'');
         });
-        List<Service.Run> runs = call("search runs", () -> client.searchRuns(List.of(experimentId), filter.toString(),
-                Service.ViewType.ACTIVE_ONLY, 1000).getItems());
+        ObjectNode req = JSON.createObjectNode();
+        req.putArray("experiment_ids").add(experimentId);
+        req.put("filter", filter.toString());
+        req.put("run_view_type", "ACTIVE_ONLY");
+        req.put("max_results", 100);
         List<RemoteRun> out = new ArrayList<>();
-        for (Service.Run r : runs) {
+        for (JsonNode r : post("runs/search", req, "search runs").path("runs")) {
             out.add(remote(r));
         }
         return out;
     }
 
     RemoteRun createRun(String experimentId, String runName, Map<String, String> tags, long startMs) throws SendFailure {
-        Service.CreateRun.Builder req = Service.CreateRun.newBuilder().setExperimentId(experimentId)
-                .setRunName(runName).setStartTime(startMs);
-        tags.forEach((k, v) -> req.addTags(Service.RunTag.newBuilder().setKey(k).setValue(v)));
-        Service.RunInfo info = call("create run '" + runName + "'", () -> client.createRun(req.build()));
-        return new RemoteRun(info.getRunId(), info.getExperimentId(), info.getArtifactUri(), info.getStatus().name(),
-                Map.of(), Map.copyOf(tags), List.of());
+        ObjectNode req = JSON.createObjectNode();
+        req.put("experiment_id", experimentId);
+        req.put("run_name", runName);
+        req.put("start_time", startMs);
+        keyValues(req.putArray("tags"), tags.entrySet());
+        return remote(post("runs/create", req, "create run '" + runName + "'").path("run"));
     }
 
     /** The steps already logged for a metric key. */
     Set<Long> loggedSteps(String runId, String key) throws SendFailure {
-        List<Service.Metric> history = call("get metric history of " + key, () -> client.getMetricHistory(runId, key));
         Set<Long> steps = new HashSet<>();
-        for (Service.Metric m : history) {
-            steps.add(m.getStep());
-        }
+        String token = "";
+        do {
+            JsonNode res = get("metrics/get-history?run_id=" + enc(runId) + "&metric_key=" + enc(key)
+                    + "&max_results=25000" + (token.isEmpty() ? "" : "&page_token=" + enc(token)),
+                    "get metric history of " + key);
+            for (JsonNode m : res.path("metrics")) {
+                steps.add(m.path("step").asLong(0));
+            }
+            token = res.path("next_page_token").asText("");
+        } while (!token.isEmpty());
         return steps;
     }
 
     void logBatch(String runId, Batch batch) throws SendFailure {
-        List<Service.Metric> metrics = new ArrayList<>(batch.metrics().size());
+        ObjectNode req = JSON.createObjectNode();
+        req.put("run_id", runId);
+        ArrayNode metrics = req.putArray("metrics");
         for (MetricPoint m : batch.metrics()) {
-            metrics.add(Service.Metric.newBuilder().setKey(m.key()).setValue(m.value()).setTimestamp(m.timestampMs())
-                    .setStep(m.step()).build());
+            ObjectNode n = metrics.addObject().put("key", m.key());
+            // proto3 JSON: non-finite doubles are the strings "NaN", "Infinity", "-Infinity".
+            if (Double.isFinite(m.value())) {
+                n.put("value", m.value());
+            } else {
+                n.put("value", Double.isNaN(m.value()) ? "NaN" : m.value() > 0 ? "Infinity" : "-Infinity");
+            }
+            n.put("timestamp", m.timestampMs()).put("step", m.step());
         }
-        List<Service.Param> params = new ArrayList<>(batch.params().size());
-        batch.params().forEach(p -> params.add(Service.Param.newBuilder().setKey(p.getKey()).setValue(p.getValue()).build()));
-        List<Service.RunTag> tags = new ArrayList<>(batch.tags().size());
-        batch.tags().forEach(t -> tags.add(Service.RunTag.newBuilder().setKey(t.getKey()).setValue(t.getValue()).build()));
-        call("log " + batch.size() + " entries", () -> {
-            client.logBatch(runId, metrics, params, tags);
-            return null;
-        });
+        keyValues(req.putArray("params"), batch.params());
+        keyValues(req.putArray("tags"), batch.tags());
+        post("runs/log-batch", req, "log " + batch.size() + " entries");
     }
 
     void logParam(String runId, String key, String value) throws SendFailure {
-        call("log param " + key, () -> {
-            client.logParam(runId, key, value);
-            return null;
-        });
+        post("runs/log-parameter", JSON.createObjectNode().put("run_id", runId).put("key", key).put("value", value),
+                "log param " + key);
     }
 
     void setStatus(String runId, String status, Optional<Long> endMs) throws SendFailure {
-        call("set run status " + status, () -> {
-            if (endMs.isPresent()) {
-                client.setTerminated(runId, Service.RunStatus.valueOf(status), endMs.get());
-            } else {
-                client.sendPost("runs/update", "{\"run_id\":\"" + runId + "\",\"run_uuid\":\"" + runId
-                        + "\",\"status\":\"" + status + "\"}");
-            }
-            return null;
-        });
+        ObjectNode req = JSON.createObjectNode().put("run_id", runId).put("status", status);
+        endMs.ifPresent(t -> req.put("end_time", t));
+        post("runs/update", req, "set run status " + status);
     }
 
     /**
@@ -183,7 +206,7 @@ final class MlflowApi implements AutoCloseable {
             throw new SendFailure(false, 0, "artifact store '" + scheme + ":' of this run (" + artifactUri
                     + ") is not supported: start the MLflow server with --serve-artifacts (mlflow-artifacts:/, the "
                     + "default since MLflow 2.0) or use a file: artifact root this machine mounts"
-                    + (target.databricks() ? "; Databricks runs keep artifacts on DBFS, which needs Python MLflow" : ""),
+                    + (target.databricks() ? "; Databricks keeps run artifacts on DBFS, which needs Python MLflow" : ""),
                     null);
         }
     }
@@ -192,38 +215,71 @@ final class MlflowApi implements AutoCloseable {
         StringBuilder url = new StringBuilder(target.host()).append("/api/2.0/mlflow-artifacts/artifacts");
         for (String segment : path.split("/")) {
             if (!segment.isEmpty()) {
-                url.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+                url.append('/').append(enc(segment));
             }
         }
+        String what = "upload " + file.getFileName();
         try {
-            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString())).timeout(requestTimeout)
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(file));
-            authorization().ifPresent(h -> req.header("Authorization", h));
-            HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-            int status = res.statusCode();
-            if (status / 100 != 2) {
-                boolean retry = status == 429 || status >= 500;
-                throw new SendFailure(retry, status, "upload " + file.getFileName() + " -> HTTP " + status + ": "
-                        + abbreviate(res.body()), null);
-            }
-        } catch (NoSuchFileException e) {
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url.toString())).timeout(uploadTimeout)
+                    .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofFile(file));
+            send(req, what);
+        } catch (java.io.FileNotFoundException e) {
             throw new SendFailure(false, 0, "artifact file " + file + " disappeared before it was uploaded", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SendFailure(true, 0, "upload " + file.getFileName() + " interrupted", e);
-        } catch (IOException e) {
-            throw new SendFailure(true, 0, "upload " + file.getFileName() + ": " + e, e);
         }
     }
 
     private static void copyLocal(URI root, String relative, Path file) throws SendFailure {
         try {
-            Path target = Path.of(root).resolve(relative);
-            Files.createDirectories(target.getParent());
-            Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING);
+            Path dest = Path.of(root).resolve(relative);
+            Files.createDirectories(dest.getParent());
+            Files.copy(file, dest, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             throw new SendFailure(false, 0, "copy " + file + " into artifact root " + root + ": " + e, e);
+        }
+    }
+
+    private JsonNode get(String endpoint, String what) throws SendFailure {
+        return send(HttpRequest.newBuilder(api(endpoint)).timeout(requestTimeout).GET(), what);
+    }
+
+    private JsonNode post(String endpoint, JsonNode body, String what) throws SendFailure {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new SendFailure(false, 0, what + ": cannot write the request: " + e, e);
+        }
+        return send(HttpRequest.newBuilder(api(endpoint)).timeout(requestTimeout)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bytes)), what);
+    }
+
+    private URI api(String endpoint) {
+        return URI.create(target.host() + "/api/2.0/mlflow/" + endpoint);
+    }
+
+    private JsonNode send(HttpRequest.Builder req, String what) throws SendFailure {
+        authorization().ifPresent(h -> req.header("Authorization", h));
+        HttpResponse<String> res;
+        try {
+            res = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SendFailure(true, 0, what + ": interrupted", e);
+        } catch (IOException e) {
+            // Refused, reset, timed out, DNS: the server may be back later.
+            throw new SendFailure(true, 0, what + ": " + e, e);
+        }
+        int status = res.statusCode();
+        if (status / 100 != 2) {
+            boolean retry = status == 429 || status >= 500 || status == 408;
+            throw new SendFailure(retry, status, what + " -> HTTP " + status + ": " + abbreviate(res.body()), null);
+        }
+        String body = res.body();
+        try {
+            return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
+        } catch (IOException e) {
+            // A proxy's HTML page instead of MLflow's JSON: the request may not have reached MLflow.
+            throw new SendFailure(true, status, what + ": the answer is not MLflow JSON: " + abbreviate(body), e);
         }
     }
 
@@ -238,46 +294,37 @@ final class MlflowApi implements AutoCloseable {
         return Optional.empty();
     }
 
+    private static void keyValues(ArrayNode arr, Iterable<? extends Map.Entry<String, String>> entries) {
+        for (Map.Entry<String, String> e : entries) {
+            arr.addObject().put("key", e.getKey()).put("value", e.getValue());
+        }
+    }
+
     private static String joinPath(String a, String b) {
         String left = a.replaceAll("^/+|/+$", "");
         String right = b.replaceAll("^/+|/+$", "");
         return left.isEmpty() ? right : right.isEmpty() ? left : left + "/" + right;
     }
 
-    private static RemoteRun remote(Service.Run r) {
+    private static RemoteRun remote(JsonNode run) {
+        JsonNode info = run.path("info");
         Map<String, String> params = new LinkedHashMap<>();
-        r.getData().getParamsList().forEach(p -> params.put(p.getKey(), p.getValue()));
+        run.path("data").path("params").forEach(p -> params.put(p.path("key").asText(), p.path("value").asText()));
         Map<String, String> tags = new LinkedHashMap<>();
-        r.getData().getTagsList().forEach(t -> tags.put(t.getKey(), t.getValue()));
-        List<String> keys = r.getData().getMetricsList().stream().map(Service.Metric::getKey).distinct().toList();
-        Service.RunInfo info = r.getInfo();
-        return new RemoteRun(info.getRunId(), info.getExperimentId(), info.getArtifactUri(), info.getStatus().name(),
-                Map.copyOf(params), Map.copyOf(tags), keys);
+        run.path("data").path("tags").forEach(t -> tags.put(t.path("key").asText(), t.path("value").asText()));
+        List<String> keys = new ArrayList<>();
+        run.path("data").path("metrics").forEach(m -> {
+            if (!keys.contains(m.path("key").asText())) {
+                keys.add(m.path("key").asText());
+            }
+        });
+        String id = info.hasNonNull("run_id") ? info.path("run_id").asText() : info.path("run_uuid").asText();
+        return new RemoteRun(id, info.path("experiment_id").asText(), info.path("artifact_uri").asText(),
+                info.path("status").asText("RUNNING"), Map.copyOf(params), Map.copyOf(tags), List.copyOf(keys));
     }
 
-    private static <T> T call(String what, Supplier<T> request) throws SendFailure {
-        try {
-            return request.get();
-        } catch (MlflowHttpException e) {
-            int status = e.getStatusCode();
-            boolean retry = status == 429 || status >= 500;
-            throw new SendFailure(retry, status, what + " -> HTTP " + status + ": " + abbreviate(e.getBodyMessage()), e);
-        } catch (MlflowClientException e) {
-            // The client wraps I/O failures (refused, reset, timed out) and an interrupted 429 wait.
-            Throwable cause = e.getCause();
-            boolean retry = cause instanceof IOException || cause instanceof InterruptedException
-                    || cause instanceof RuntimeException && cause.getCause() instanceof InterruptedException;
-            if (cause instanceof InterruptedIOException || cause instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            throw new SendFailure(retry, 0, what + ": " + (cause != null ? cause : e), e);
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-                throw new SendFailure(true, 0, what + " interrupted", e);
-            }
-            throw new SendFailure(false, 0, what + ": " + e, e);
-        }
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String abbreviate(String s) {
@@ -289,6 +336,6 @@ final class MlflowApi implements AutoCloseable {
 
     @Override
     public void close() {
-        client.close();
+        // java.net.http.HttpClient has no close on Java 17; its threads are daemons and idle out.
     }
 }

@@ -43,7 +43,7 @@ public final class MlflowTracker implements StudyTracker {
         this.settings = settings;
         this.overflowSink = overflowSink;
         this.backlog = new Backlog(settings.queueCapacity());
-        this.api = new MlflowApi(settings.target(), settings.requestTimeout());
+        this.api = new MlflowApi(settings.target(), settings.requestTimeout(), settings.uploadTimeout());
         this.sender = new Sender(api, backlog, settings.experiment(), settings.retryBase(), settings.retryMax(),
                 Math.max(1000, settings.queueCapacity()), overflowSink);
         this.thread = new Thread(sender, "mlflow-tracker");

@@ -78,7 +78,10 @@ public final class FakeMlflowServer implements AutoCloseable {
     private final Map<String, MutableRun> runs = new LinkedHashMap<>();
     private final Map<String, byte[]> artifacts = new LinkedHashMap<>();
     private final List<Request> requests = new ArrayList<>();
-    private final List<Integer> injectedFailures = new ArrayList<>();
+    private record Injected(String endpoint, int status, String code) {
+    }
+
+    private final List<Injected> injectedFailures = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Optional<String> requiredToken = Optional.empty();
     private final int port;
@@ -159,9 +162,17 @@ public final class FakeMlflowServer implements AutoCloseable {
 
     /** The next {@code count} API requests get HTTP {@code status} (e.g. 503, 429) and change nothing. */
     public void failNext(int count, int status) {
+        failNext("", count, status, status == 429 ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE");
+    }
+
+    /**
+     * The next {@code count} requests whose path ends with {@code endpoint} (e.g. {@code runs/log-batch})
+     * get HTTP {@code status} with MLflow error code {@code code}, and change nothing.
+     */
+    public void failNext(String endpoint, int count, int status, String code) {
         synchronized (lock) {
             for (int i = 0; i < count; i++) {
-                injectedFailures.add(status);
+                injectedFailures.add(new Injected(endpoint, status, code));
             }
         }
     }
@@ -268,13 +279,17 @@ public final class FakeMlflowServer implements AutoCloseable {
         String body;
         try {
             byte[] raw = readAll(ex.getRequestBody());
-            Integer injected;
+            Injected injected = null;
             synchronized (lock) {
-                injected = injectedFailures.isEmpty() ? null : injectedFailures.remove(0);
+                for (int i = 0; i < injectedFailures.size(); i++) {
+                    if (path.endsWith(injectedFailures.get(i).endpoint())) {
+                        injected = injectedFailures.remove(i);
+                        break;
+                    }
+                }
             }
             if (injected != null) {
-                throw new ApiError(injected, injected == 429 ? "REQUEST_LIMIT_EXCEEDED" : "TEMPORARILY_UNAVAILABLE",
-                        "injected failure " + injected);
+                throw new ApiError(injected.status(), injected.code(), "injected failure " + injected.status());
             }
             checkAuth(ex);
             JsonNode result;
