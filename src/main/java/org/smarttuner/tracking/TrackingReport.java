@@ -28,7 +28,7 @@ public record TrackingReport(long sent, List<UnsentItem> unsent, long overflowed
     /** One line for the job's log. */
     public String summary() {
         return complete() ? "MLflow: all " + sent + " entries sent"
-                : "MLflow: " + sent + " entries sent, " + unsent.size() + " not sent, " + overflowed
-                + " dropped from a full queue (kept in the unsent records)";
+                : "MLflow: " + sent + " entries sent, " + unsent.size() + " not sent (listed in the report)"
+                + (overflowed == 0 ? "" : ", " + overflowed + " handed to the overflow sink (queue full)");
     }
 }
