@@ -376,6 +376,14 @@ public final class FakeMlflowServer implements AutoCloseable {
             case "POST runs/search" -> search(in);
             case "POST runs/update" -> update(in);
             case "POST runs/log-batch" -> logBatch(in, counts);
+            case "POST runs/log-metric" -> {
+                counts[0] = 1;
+                ObjectNode batch = JSON.createObjectNode();
+                batch.put("run_id", run(in).runId);
+                batch.putArray("metrics").add(in);
+                logBatch(batch, new int[3]);
+                yield JSON.createObjectNode();
+            }
             case "POST runs/log-parameter" -> {
                 counts[1] = 1;
                 MutableRun r = run(in);
