@@ -49,7 +49,8 @@ final class MlflowApi implements AutoCloseable {
         this.target = target;
         this.requestTimeout = requestTimeout;
         this.uploadTimeout = uploadTimeout;
-        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+        // HTTP/1.1: MLflow servers (gunicorn, uvicorn) do not speak h2c, so the upgrade attempt is waste.
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NORMAL);
         if (target.insecureTls()) {
             b.sslContext(InsecureTls.context());

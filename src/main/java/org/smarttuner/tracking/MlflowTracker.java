@@ -6,7 +6,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,8 @@ public final class MlflowTracker implements StudyTracker {
     private final Thread thread;
     private final Consumer<UnsentItem> overflowSink;
     private final AtomicLong overflowed = new AtomicLong();
-    private final Set<Integer> trials = new HashSet<>();
-    private String study;
+    private final Set<Integer> trials = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile String study;
     private volatile boolean closed;
     private TrackingReport report;
 
@@ -63,7 +62,7 @@ public final class MlflowTracker implements StudyTracker {
     }
 
     @Override
-    public CompletableFuture<Optional<String>> studyStarted(StudyInfo info) {
+    public synchronized CompletableFuture<Optional<String>> studyStarted(StudyInfo info) {
         checkOpen();
         if (study != null) {
             throw new IllegalStateException("studyStarted was already called for study '" + study + "'");

@@ -92,6 +92,13 @@ final class Sender implements Runnable {
                 }
                 failures = 0;
             } catch (SendFailure e) {
+                if (!e.retryable()) {
+                    // Refusals are handled where they happen; one that gets here must not block the queue.
+                    LOG.warn("MLflow refused the {}: {}", head.get(0).run(), e.getMessage());
+                    refuse(head.get(0).unsent(study, runId(head.get(0).run()), e.getMessage()));
+                    backlog.removeFirst(1);
+                    continue;
+                }
                 failures++;
                 lastError = e.getMessage();
                 if (failures == 1) {

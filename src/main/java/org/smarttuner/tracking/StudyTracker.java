@@ -10,8 +10,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * What the driver tells the experiment tracker about a study: one parent run per study, one nested
  * run per trial. Every method returns at once (it only queues); nothing here throws because a
- * tracking server is slow or down, so the study never waits on it. Call from one thread (the
- * driver's study loop); the methods are not made for concurrent callers.
+ * tracking server is slow or down, so the study never waits on it. Safe to call from
+ * several driver threads (e.g. Spark job callbacks); the calls for one trial must come in order
+ * (started, metrics, finished).
  *
  * <p>Run ids arrive through the returned futures once the run exists on the server; keep them with
  * the study/trial and pass them back on resume so the same runs are reused. A future completes with
