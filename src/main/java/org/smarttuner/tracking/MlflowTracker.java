@@ -184,7 +184,8 @@ public final class MlflowTracker implements StudyTracker {
         List<Op> left = backlog.drain();
         List<UnsentItem> unsent = new ArrayList<>(sender.refused());
         if (!left.isEmpty()) {
-            String why = "not sent within the flush timeout of " + flushTimeout.toSeconds() + " s"
+            String why = "not sent within the flush timeout of " + (flushTimeout.toMillis() % 1000 == 0
+                    ? flushTimeout.toSeconds() + " s" : flushTimeout.toMillis() + " ms")
                     + (sender.lastError().isEmpty() ? "" : " (last error: " + sender.lastError() + ")");
             unsent.addAll(thread.isAlive() ? leftoversUnfiltered(left, why) : sender.leftovers(left, why));
         }

@@ -50,8 +50,13 @@ final class RunState {
         steps.computeIfAbsent(key, k -> new HashSet<>()).addAll(logged);
     }
 
-    /** A finished run takes no more epoch metrics; forget its steps so memory does not grow with trials. */
+    /**
+     * A finished run takes no more metrics or params: keep only its ids (for a best trial's
+     * checkpoint upload), so memory does not grow with the number of trials.
+     */
     void finished() {
         steps.clear();
+        params.clear();
+        tags.clear();
     }
 }

@@ -100,6 +100,9 @@ final class Sender implements Runnable {
                     continue;
                 }
                 failures++;
+                if (stopping) {
+                    return;     // close() cut the call short: keep the error that made us wait
+                }
                 lastError = e.getMessage();
                 if (failures == 1) {
                     LOG.warn("MLflow unreachable ({}); the study goes on, {} queued entries will be sent when it is back",

@@ -91,6 +91,7 @@ public final class FakeMlflowServer implements AutoCloseable {
     private final List<Injected> injectedFailures = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Optional<String> requiredToken = Optional.empty();
+    private final java.util.concurrent.Semaphore stalled = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
     private final int port;
     private HttpServer server;
     private ExecutorService executor;
@@ -184,6 +185,15 @@ public final class FakeMlflowServer implements AutoCloseable {
         }
     }
 
+    /** Accepts connections but answers nothing until {@link #resume()}, like a hung server or proxy. */
+    public void stall() {
+        stalled.drainPermits();
+    }
+
+    public void resume() {
+        stalled.release(Integer.MAX_VALUE - stalled.availablePermits());
+    }
+
     /** Requests without {@code Authorization: Bearer <token>} get 401 from now on. */
     public void requireToken(String token) {
         requiredToken = Optional.of(token);
@@ -191,6 +201,7 @@ public final class FakeMlflowServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        resume();
         down();
     }
 
@@ -285,6 +296,8 @@ public final class FakeMlflowServer implements AutoCloseable {
         int status;
         String body;
         try {
+            stalled.acquireUninterruptibly();
+            stalled.release();
             byte[] raw = readAll(ex.getRequestBody());
             Injected injected = null;
             synchronized (lock) {

@@ -320,7 +320,7 @@ class MlflowTrackerTest {
         assertEquals("offline", m.study());
         assertEquals(java.util.OptionalInt.of(0), m.trial());
         assertTrue(m.step().isPresent());
-        assertTrue(m.reason().startsWith("not sent within the flush timeout of 0 s (last error: look up experiment"),
+        assertTrue(m.reason().startsWith("not sent within the flush timeout of 500 ms (last error: look up experiment"),
                 m.reason());
     }
 
@@ -347,6 +347,36 @@ class MlflowTrackerTest {
                 assertEquals(3, c.history("train_loss").size());
                 assertEquals("FINISHED", c.status());
             }
+        }
+    }
+
+    @Test
+    void aServerThatAcceptsButNeverAnswersTimesOutAndCloseStaysBounded() throws Exception {
+        try (FakeMlflowServer server = FakeMlflowServer.start()) {
+            TrackerSettings base = TrackerFixture.settings(server.uri(), 1000);
+            TrackerSettings quick = new TrackerSettings(base.target(), base.experiment(), base.flushTimeout(),
+                    base.queueCapacity(), base.retryBase(), base.retryMax(), Duration.ofMillis(300), Duration.ofMillis(300));
+            MlflowTracker tracker = fixture.start(quick);
+            String parent = id(tracker.studyStarted(study("hung", Optional.empty())));
+            server.stall();
+            tracker.trialStarted(0, params(0), Optional.empty());
+            tracker.epochMetrics(0, 0, epoch(0, 0));
+            Thread.sleep(1000);     // several timed-out attempts
+            server.resume();
+            tracker.trialFinished(0, TrialOutcome.COMPLETE, OptionalDouble.of(1), Optional.empty());
+            TrackingReport report = tracker.close(Duration.ofSeconds(30));
+
+            assertTrue(report.complete(), () -> report.unsent().toString());
+            FakeMlflowServer.Run c = server.children(parent).get(0);
+            assertEquals(1, c.history("val_loss").size());
+            assertEquals(1, server.children(parent).size(), "one run for the trial despite the timed-out calls");
+
+            MlflowTracker stuck = fixture.start(quick);
+            server.stall();
+            stuck.studyStarted(study("hung-2", Optional.empty()));
+            TrackingReport left = stuck.close(Duration.ofMillis(500));
+            assertFalse(left.complete());
+            assertTrue(left.unsent().get(0).reason().contains("HttpTimeoutException"), left.unsent().get(0).reason());
         }
     }
 
