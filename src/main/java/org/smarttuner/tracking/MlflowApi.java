@@ -99,7 +99,10 @@ final class MlflowApi implements AutoCloseable {
     /** The run with this id; empty when the server has no such run. */
     Optional<RemoteRun> run(String runId) throws SendFailure {
         try {
-            return Optional.of(remote(get("runs/get?run_id=" + enc(runId), "get run " + runId).path("run")));
+            JsonNode run = get("runs/get?run_id=" + enc(runId), "get run " + runId).path("run");
+            // A deleted run takes no data that anyone would see: treat it as gone.
+            return "deleted".equals(run.path("info").path("lifecycle_stage").asText()) ? Optional.empty()
+                    : Optional.of(remote(run));
         } catch (SendFailure e) {
             if (e.status() == 404 || e.getMessage().contains("RESOURCE_DOES_NOT_EXIST")) {
                 return Optional.empty();

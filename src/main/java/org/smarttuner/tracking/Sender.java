@@ -95,8 +95,7 @@ final class Sender implements Runnable {
                 if (!e.retryable()) {
                     // Refusals are handled where they happen; one that gets here must not block the queue.
                     LOG.warn("MLflow refused the {}: {}", head.get(0).run(), e.getMessage());
-                    refuse(head.get(0).unsent(study, runId(head.get(0).run()), e.getMessage()));
-                    backlog.removeFirst(1);
+                    giveUp(head.get(0), e.getMessage());
                     continue;
                 }
                 failures++;
@@ -116,11 +115,17 @@ final class Sender implements Runnable {
             } catch (RuntimeException e) {
                 // A bug must not kill the thread silently and leave the study's data queued forever.
                 LOG.error("MLflow tracker failed on {}; giving up on it", head.get(0).run(), e);
-                Op op = head.get(0);
-                refuse(op.unsent(study, runId(op.run()), "tracker error: " + e));
-                backlog.removeFirst(1);
+                giveUp(head.get(0), "tracker error: " + e);
             }
         }
+    }
+
+    private void giveUp(Op op, String reason) {
+        refuse(op.unsent(study, runId(op.run()), reason));
+        if (op instanceof Op.StartRun s) {
+            s.runId().complete(runId(op.run()));
+        }
+        backlog.removeFirst(1);
     }
 
     private boolean pause(int failures) {
@@ -196,7 +201,9 @@ final class Sender implements Runnable {
             if (state == null) {
                 state = findOrCreate(s);
                 runs.put(s.run(), state);
-                sent.incrementAndGet();
+                if (state.failure.isEmpty()) {
+                    sent.incrementAndGet();
+                }
             }
             if (state.failure.isPresent()) {
                 refuse(s.unsent(study, Optional.empty(), state.failure.get()));
