@@ -42,6 +42,8 @@ class TrackingSecretsTest {
     private AbstractAppender capture;
     private Level rootBefore;
     private Level ourBefore;
+    private java.util.logging.Handler julCapture;
+    private java.util.logging.Level julBefore;
 
     @BeforeEach
     void captureEveryLogLine() {
@@ -65,10 +67,33 @@ class TrackingSecretsTest {
         Configurator.setRootLevel(Level.ALL);
         Configurator.setLevel("org.smarttuner", Level.ALL);
         ctx.updateLoggers();
+        // The JDK's HTTP client logs through System.Logger, which goes to java.util.logging here.
+        java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
+        julBefore = julRoot.getLevel();
+        julCapture = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                logged.add("JUL " + r.getLoggerName() + " " + new java.util.logging.SimpleFormatter().formatMessage(r));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        julCapture.setLevel(java.util.logging.Level.ALL);
+        julRoot.addHandler(julCapture);
+        julRoot.setLevel(java.util.logging.Level.ALL);
     }
 
     @AfterEach
     void restoreLogging() {
+        java.util.logging.Logger julRoot = java.util.logging.Logger.getLogger("");
+        julRoot.removeHandler(julCapture);
+        julRoot.setLevel(julBefore);
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         ctx.getConfiguration().getRootLogger().removeAppender(capture.getName());
         Configurator.setRootLevel(rootBefore);
@@ -112,6 +137,7 @@ class TrackingSecretsTest {
             // The capture works: it saw our INFO and WARN lines and the fake server's debug-free answers.
             assertTrue(logged.stream().anyMatch(l -> l.contains("MLflow tracking to " + server.uri())), everything);
             assertTrue(logged.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("HTTP 401")), everything);
+            assertTrue(logged.stream().anyMatch(l -> l.startsWith("JUL ")), "java.util.logging captured too");
             assertFalse(everything.contains(TOKEN), "the right token leaked");
             assertFalse(everything.contains(WRONG), "the wrong token leaked");
             assertFalse(everything.contains("dapi"), "part of a token leaked");
