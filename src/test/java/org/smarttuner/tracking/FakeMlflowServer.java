@@ -91,6 +91,7 @@ public final class FakeMlflowServer implements AutoCloseable {
     private final List<Injected> injectedFailures = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
     private volatile Optional<String> requiredToken = Optional.empty();
+    private volatile String artifactRoot = "mlflow-artifacts:";
     private final java.util.concurrent.Semaphore stalled = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
     private final int port;
     private HttpServer server;
@@ -194,6 +195,14 @@ public final class FakeMlflowServer implements AutoCloseable {
         stalled.release(Integer.MAX_VALUE - stalled.availablePermits());
     }
 
+    /**
+     * Runs created from now on get artifact URIs under this root instead of the proxied
+     * {@code mlflow-artifacts:} store, e.g. a {@code file:///...} folder or {@code s3://bucket}.
+     */
+    public void artifactRoot(String root) {
+        artifactRoot = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    }
+
     /** Requests without {@code Authorization: Bearer <token>} get 401 from now on. */
     public void requireToken(String token) {
         requiredToken = Optional.of(token);
@@ -256,12 +265,14 @@ public final class FakeMlflowServer implements AutoCloseable {
         final String runName;
         String status = "RUNNING";
         final long startTime;
+        final String artifactRoot;
         Long endTime;
         final Map<String, String> params = new LinkedHashMap<>();
         final Map<String, String> tags = new LinkedHashMap<>();
         final List<Metric> metrics = new ArrayList<>();
 
-        MutableRun(String runId, String experimentId, String runName, long startTime) {
+        MutableRun(String runId, String experimentId, String runName, long startTime, String artifactRoot) {
+            this.artifactRoot = artifactRoot;
             this.runId = runId;
             this.experimentId = experimentId;
             this.runName = runName;
@@ -269,7 +280,7 @@ public final class FakeMlflowServer implements AutoCloseable {
         }
 
         String artifactUri() {
-            return "mlflow-artifacts:/" + experimentId + "/" + runId + "/artifacts";
+            return artifactRoot + "/" + experimentId + "/" + runId + "/artifacts";
         }
 
         Run snapshot() {
@@ -489,7 +500,8 @@ public final class FakeMlflowServer implements AutoCloseable {
         String runId = UUID.nameUUIDFromBytes(("run-" + ids.incrementAndGet()).getBytes(StandardCharsets.UTF_8))
                 .toString().replace("-", "");
         String runName = in.path("run_name").asText("");
-        MutableRun r = new MutableRun(runId, experimentId, runName, in.path("start_time").asLong(System.currentTimeMillis()));
+        MutableRun r = new MutableRun(runId, experimentId, runName, in.path("start_time").asLong(System.currentTimeMillis()),
+                artifactRoot);
         for (JsonNode t : in.path("tags")) {
             r.tags.put(text(t, "key"), text(t, "value"));
         }

@@ -381,6 +381,35 @@ class MlflowTrackerTest {
     }
 
     @Test
+    void artifactsGoIntoAMountedFileRootAndOtherStoresAreReported() throws Exception {
+        try (FakeMlflowServer server = FakeMlflowServer.start()) {
+            Path root = Files.createDirectories(dir.resolve("mlruns"));
+            server.artifactRoot(root.toUri().toString());
+            MlflowTracker tracker = fixture.start(server);
+            tracker.studyStarted(study("files", Optional.empty()));
+            String t0 = id(tracker.trialStarted(0, params(0), Optional.empty()));
+            tracker.artifact(0, file("align.png", "png"), "alignment");
+            id(tracker.trialStarted(1, params(1), Optional.empty()));     // wait until trial 0's upload is done
+            server.artifactRoot("s3://bucket/mlflow");
+            String t2 = id(tracker.trialStarted(2, params(2), Optional.empty()));
+            tracker.artifact(2, file("sample.wav", "wav"), "audio");
+            tracker.artifact(2, dir.resolve("missing.wav"), "audio");
+            TrackingReport report = tracker.close(Duration.ofSeconds(30));
+
+            assertEquals("png", Files.readString(root.resolve("1/" + t0 + "/artifacts/alignment/align.png")));
+            assertEquals(2, report.unsent().size(), report.unsent()::toString);
+            UnsentItem s3 = report.unsent().get(0);
+            assertEquals(UnsentItem.Kind.ARTIFACT, s3.kind());
+            assertEquals(Optional.of(t2), s3.runId());
+            assertEquals(dir.resolve("sample.wav").toString(), s3.value());
+            assertTrue(s3.reason().startsWith("artifact store 's3:' of this run (s3://bucket/mlflow/1/" + t2
+                    + "/artifacts) is not supported: start the MLflow server with --serve-artifacts"), s3.reason());
+            assertTrue(report.unsent().get(1).reason().startsWith("artifact file " + dir.resolve("missing.wav")
+                    + " does not exist"), report.unsent().get(1).reason());
+        }
+    }
+
+    @Test
     void aFullQueueHandsEntriesToTheOverflowSinkAndNeverBlocks() throws Exception {
         FakeMlflowServer server = FakeMlflowServer.startDown();
         MlflowTracker tracker = fixture.start(TrackerFixture.settings(server.uri(), 20));

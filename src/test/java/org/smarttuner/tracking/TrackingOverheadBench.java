@@ -50,6 +50,7 @@ public final class TrackingOverheadBench {
         FakeMlflowServer down = FakeMlflowServer.startDown();
         run("server down", down, trials, epochs, capacity, paceMs, png, wav, Duration.ofMillis(100));
         queueMemory(capacity);
+        runStartMemory();
         backlogDrain(capacity);
     }
 
@@ -136,6 +137,30 @@ public final class TrackingOverheadBench {
                         + "overflowed to the sink; heap +%.2f MB = %.0f bytes/entry -> %.1f MB at the default capacity "
                         + "of 10000%n", queued, capacity, t, overflow.get(), bytes / 1e6, (double) bytes / queued,
                 bytes / (double) queued * 10_000 / 1e6);
+        tracker.close(Duration.ofMillis(1));
+    }
+
+    /** Run starts and ends are always queued (outside the capacity): what one trial's pair holds. */
+    private static void runStartMemory() throws Exception {
+        FakeMlflowServer down = FakeMlflowServer.startDown();
+        TrackerSettings slow = new TrackerSettings(TrackingTarget.resolve(Optional.of(down.uri()), Map.of()).orElseThrow(),
+                "bench", Duration.ofMillis(100), 10, Duration.ofSeconds(60), Duration.ofSeconds(60),
+                Duration.ofSeconds(5), Duration.ofSeconds(5));
+        long before = usedHeap();
+        MlflowTracker tracker = MlflowTracker.start(slow, item -> { });
+        tracker.studyStarted(TrackerFixture.study("starts", Optional.empty()));
+        int n = 5000;
+        for (int t = 0; t < n; t++) {
+            Map<String, Object> params = new LinkedHashMap<>();
+            for (int i = 0; i < PARAMS_PER_TRIAL; i++) {
+                params.put("param_" + i, 0.001 * (t + 1) * (i + 1));
+            }
+            tracker.trialStarted(t, params, Optional.empty());
+            tracker.trialFinished(t, TrialOutcome.COMPLETE, OptionalDouble.empty(), Optional.empty());
+        }
+        long bytes = usedHeap() - before;
+        System.out.printf(Locale.ROOT, "run starts+ends (outside the capacity): %d trials with %d params each hold "
+                + "%.2f MB = %.0f bytes per trial%n", n, PARAMS_PER_TRIAL, bytes / 1e6, (double) bytes / n);
         tracker.close(Duration.ofMillis(1));
     }
 

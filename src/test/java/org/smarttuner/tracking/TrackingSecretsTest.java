@@ -8,8 +8,6 @@ import static org.smarttuner.tracking.TrackerFixture.id;
 import static org.smarttuner.tracking.TrackerFixture.params;
 import static org.smarttuner.tracking.TrackerFixture.study;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,14 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Configurator;
-import org.apache.logging.log4j.core.config.Property;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,43 +28,16 @@ class TrackingSecretsTest {
     @TempDir
     Path dir;
 
-    private final List<String> logged = new CopyOnWriteArrayList<>();
-    private AbstractAppender capture;
-    private Level rootBefore;
-    private Level ourBefore;
+    private LogCapture capture;
 
     @BeforeEach
     void captureEveryLogLine() {
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        rootBefore = ctx.getRootLogger().getLevel();
-        ourBefore = ctx.getLogger("org.smarttuner").getLevel();
-        capture = new AbstractAppender("capture-secrets", null, null, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                StringWriter out = new StringWriter();
-                out.append(event.getLevel().name()).append(' ').append(event.getLoggerName()).append(' ')
-                        .append(event.getMessage().getFormattedMessage());
-                if (event.getThrown() != null) {
-                    event.getThrown().printStackTrace(new PrintWriter(out));
-                }
-                logged.add(out.toString());
-            }
-        };
-        capture.start();
-        ctx.getConfiguration().getRootLogger().addAppender(capture, Level.ALL, null);
-        Configurator.setRootLevel(Level.ALL);
-        Configurator.setLevel("org.smarttuner", Level.ALL);
-        ctx.updateLoggers();
+        capture = new LogCapture();
     }
 
     @AfterEach
     void restoreLogging() {
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().getRootLogger().removeAppender(capture.getName());
-        Configurator.setRootLevel(rootBefore);
-        Configurator.setLevel("org.smarttuner", ourBefore);
-        ctx.updateLoggers();
-        capture.stop();
+        capture.close();
     }
 
     @Test
@@ -107,11 +70,13 @@ class TrackingSecretsTest {
             assertFalse(refused.complete());
             assertTrue(refused.unsent().stream().anyMatch(u -> u.reason().contains("HTTP 401")), refused::toString);
 
+            List<String> logged = capture.lines();
             String everything = String.join("\n", logged) + "\n" + good + "\n" + refused + "\n" + wrong + "\n"
                     + TrackerFixture.settings(wrong, 10) + "\n" + server.runs();
             // The capture works: it saw our INFO and WARN lines and the fake server's debug-free answers.
             assertTrue(logged.stream().anyMatch(l -> l.contains("MLflow tracking to " + server.uri())), everything);
             assertTrue(logged.stream().anyMatch(l -> l.startsWith("WARN") && l.contains("HTTP 401")), everything);
+            assertTrue(logged.stream().anyMatch(l -> l.startsWith("JUL ")), "java.util.logging captured too");
             assertFalse(everything.contains(TOKEN), "the right token leaked");
             assertFalse(everything.contains(WRONG), "the wrong token leaked");
             assertFalse(everything.contains("dapi"), "part of a token leaked");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,13 @@ class TrackingTargetTest {
     void noUriAnywhereMeansTrackingOff() {
         assertEquals(Optional.empty(), TrackingTarget.resolve(Optional.empty(), Map.of()));
         assertEquals(Optional.empty(), TrackingTarget.resolve(Optional.of("  "), Map.of("MLFLOW_TRACKING_URI", "")));
-        StudyTracker t = Trackers.open(Optional.empty(), "e", Duration.ofSeconds(1), 100, Map.of(), i -> { });
+        StudyTracker t;
+        try (LogCapture logs = new LogCapture()) {
+            t = Trackers.open(Optional.empty(), "e", Duration.ofSeconds(1), 100, Map.of(), i -> { });
+            assertEquals(List.of("INFO org.smarttuner.tracking.Trackers MLflow tracking is off (no "
+                    + "output.mlflow.tracking_uri and no MLFLOW_TRACKING_URI)"), logs.lines().stream()
+                    .filter(l -> l.contains("org.smarttuner")).toList());
+        }
         assertTrue(t instanceof NoopTracker);
         assertEquals(Optional.empty(), t.studyStarted(new StudyInfo("s", Map.of(), "tpe", "asha", "h", "v",
                 Optional.empty())).join());
