@@ -53,7 +53,7 @@ final class TuneCommand implements Callable<Integer> {
         TrialRunner.prepare(config.data());
         SparkSession spark = Sessions.getOrCreate("smart-tuner " + config.study().name(),
                 config.execution().master(), config.execution().taskRetries());
-        List<StudyMirror> mirrors = new ArrayList<>(Mirrors.open(config));
+        List<StudyMirror> mirrors = new ArrayList<>(Mirrors.open(config, spark));
         TuneJob job = new TuneJob(config, spark, new TrialRunner(), mirrors, Clock.systemUTC());
         StudySummary summary = job.run();
         spec.commandLine().getOut().println(summary.describe(config.study().metric()));

@@ -15,6 +15,11 @@ public interface StudyMirror extends AutoCloseable {
     /** Trials whose state changed (their latest state) and the epochs recorded with them. */
     void trialsChanged(List<FrozenTrial> trials, List<MetricRow> newMetrics) throws Exception;
 
+    /** Attributes this mirror wants stored with a trial (e.g. its MLflow run id), merged in on the next record. */
+    default java.util.Map<String, Object> attributesFor(int trial) {
+        return java.util.Map.of();
+    }
+
     /** Waits a bounded time for anything queued, and says what could not be sent. */
     @Override
     default void close() {

@@ -397,6 +397,12 @@ public final class TuneJob {
 
     private void record(Change c) {
         int n = c.events.isEmpty() ? c.segment.request().number() : c.events.get(0).number();
+        for (StudyMirror m : mirrors) {
+            Map<String, Object> attrs = m.attributesFor(n);
+            if (!attrs.isEmpty()) {
+                study.put(study.trial(n).withSystemAttrs(attrs));
+            }
+        }
         FrozenTrial latest = study.trial(n);
         TrialRow row = TrialCodec.toRow(name, latest, clock.instant());
         Times times = c.times;
