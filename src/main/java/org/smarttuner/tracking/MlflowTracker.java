@@ -79,7 +79,7 @@ public final class MlflowTracker implements StudyTracker {
         study = info.name();
         sender.study(Keys.tagValue(info.name()));
         CompletableFuture<Optional<String>> id = new CompletableFuture<>();
-        backlog.offer(new Op.StartRun(RunKey.PARENT, info.name(), info.parentRunId(), params, tags, now(), id));
+        backlog.offer(new Op.StartRun(RunKey.PARENT, info.name(), info.parentRunId(), params, tags, now(), id, false));
         return id;
     }
 
@@ -100,7 +100,7 @@ public final class MlflowTracker implements StudyTracker {
         tags.put(Sender.TAG_ROLE, "trial");
         tags.put(Sender.TAG_TRIAL, Integer.toString(trial));
         CompletableFuture<Optional<String>> id = new CompletableFuture<>();
-        backlog.offer(new Op.StartRun(key, "trial-" + trial, runId, values, tags, now(), id));
+        backlog.offer(new Op.StartRun(key, "trial-" + trial, runId, values, tags, now(), id, false));
         return id;
     }
 
@@ -137,7 +137,16 @@ public final class MlflowTracker implements StudyTracker {
 
     @Override
     public void bestTrial(int trial, double value, Optional<Path> checkpoint) {
-        RunKey key = started(trial);
+        checkOpen();
+        if (study == null) {
+            throw new IllegalStateException("bestTrial(" + trial + ") before studyStarted");
+        }
+        RunKey key = RunKey.trial(trial);
+        if (checkpoint.isPresent() && trials.add(trial)) {
+            // A trial finished by an earlier run of this study: find its run to put the checkpoint there.
+            backlog.offer(new Op.StartRun(key, "trial-" + trial, Optional.empty(), Map.of(), Map.of(), now(),
+                    new CompletableFuture<>(), true));
+        }
         long ts = now();
         // Step = trial number: unique per best, so a resumed study neither repeats nor loses one.
         offer(new Op.Log(RunKey.PARENT, List.of(new MetricPoint("best_value", value, ts, trial)),

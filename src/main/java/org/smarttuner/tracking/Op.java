@@ -19,9 +19,13 @@ sealed interface Op {
     /** The op as unsent data, for the report. */
     List<UnsentItem> unsent(String study, Optional<String> runId, String reason);
 
-    /** Create or reuse a run, then log its params and tags. */
+    /**
+     * Create or reuse a run, then log its params and tags. With {@code attachOnly} only find the run
+     * an earlier process made (a finished trial that became the best one), changing nothing on it.
+     */
     record StartRun(RunKey run, String runName, Optional<String> existingId, Map<String, String> params,
-                    Map<String, String> tags, long timestampMs, CompletableFuture<Optional<String>> runId) implements Op {
+                    Map<String, String> tags, long timestampMs, CompletableFuture<Optional<String>> runId,
+                    boolean attachOnly) implements Op {
         @Override
         public int entries() {
             return 0;

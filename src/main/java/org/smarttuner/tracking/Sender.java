@@ -267,11 +267,14 @@ final class Sender implements Runnable {
             for (String key : r.metricKeys()) {
                 state.addSteps(key, api.loggedSteps(r.runId(), key));
             }
-            if (!"RUNNING".equals(r.status())) {
+            if (!"RUNNING".equals(r.status()) && !s.attachOnly()) {
                 api.setStatus(r.runId(), "RUNNING", Optional.empty());
             }
             LOG.info("MLflow: reusing run {} for the {}", r.runId(), s.run());
             return state;
+        }
+        if (s.attachOnly()) {
+            return RunState.failed("no MLflow run found for the " + s.run() + " of study '" + study + "'");
         }
         return RunState.of(api.createRun(experimentId, s.runName(), tags, s.timestampMs()));
     }
@@ -435,7 +438,7 @@ final class Sender implements Runnable {
                 params.keySet().removeAll(state.params.keySet());
                 Map<String, String> tags = new LinkedHashMap<>(s.tags());
                 tags.entrySet().removeIf(t -> t.getValue().equals(state.tags.get(t.getKey())));
-                out.addAll(new Op.StartRun(s.run(), s.runName(), id, params, tags, s.timestampMs(), s.runId())
+                out.addAll(new Op.StartRun(s.run(), s.runName(), id, params, tags, s.timestampMs(), s.runId(), false)
                         .unsent(study, id, reason).stream().filter(u -> u.kind() != UnsentItem.Kind.RUN).toList());
             } else if (op instanceof Op.Log l && state != null && state.failure.isEmpty()) {
                 List<MetricPoint> left = l.metrics().stream().filter(m -> !state.hasStep(m.key(), m.step())).toList();

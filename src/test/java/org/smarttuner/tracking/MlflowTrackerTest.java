@@ -144,6 +144,8 @@ class MlflowTrackerTest {
             second.trialFinished(1, TrialOutcome.COMPLETE, OptionalDouble.of(0.2), Optional.empty());
             String t2 = id(second.trialStarted(2, Map.of("batch_size", 7.0, "lr", 1e-5), Optional.empty()));
             second.trialFinished(2, TrialOutcome.PRUNED, OptionalDouble.empty(), Optional.of("rung 0"));
+            // The best trial is still trial 0, finished by the first process: its checkpoint goes to its run.
+            second.bestTrial(0, 0.25, Optional.of(file("best.params", "w0")));
             TrackingReport report = second.close(Duration.ofSeconds(30));
 
             assertTrue(report.complete(), () -> report.unsent().toString());
@@ -157,6 +159,11 @@ class MlflowTrackerTest {
                     .map(FakeMlflowServer.Metric::value).toList(), "first value of a step kept");
             assertEquals(Map.of("batch_size", "7", "lr", "1e-05"), server.run(t2).params());
             assertEquals(3, server.run(t0).history("val_loss").size());
+            assertEquals("FINISHED", server.run(t0).status(), "a finished trial stays finished");
+            assertArrayEquals("w0".getBytes(StandardCharsets.UTF_8),
+                    server.artifacts().get("1/" + t0 + "/artifacts/checkpoint/best.params"));
+            assertEquals(List.of(0L), server.run(parentId).history("best_value").stream()
+                    .map(FakeMlflowServer.Metric::step).toList());
             assertEquals("RUNNING", server.run(parentId).status());
             assertTrue(server.requests().stream().noneMatch(r -> r.status() == 400), () -> server.requests().toString());
         }
