@@ -84,7 +84,6 @@ public final class SqliteStudyStorage implements StudyStorage {
         cfg.setBusyTimeout((int) retry.busyTimeout().toMillis());
         cfg.enforceForeignKeys(true);
         cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
-        cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
         Connection c;
         try {
             c = DriverManager.getConnection("jdbc:sqlite:" + file, cfg.toProperties());
@@ -161,25 +160,34 @@ public final class SqliteStudyStorage implements StudyStorage {
         try {
             synchronized (connection) {
                 return withRetry(what, () -> {
-                    connection.setAutoCommit(false);
+                    // Explicit BEGIN IMMEDIATE / COMMIT with the driver in autocommit mode: the
+                    // driver's own transaction handling re-begins after a rollback, which breaks
+                    // when that BEGIN is the statement that met the lock.
+                    try (Statement st = connection.createStatement()) {
+                        st.execute("BEGIN IMMEDIATE");
+                    }
                     try {
                         T result = work.run(connection);
-                        connection.commit();
+                        try (Statement st = connection.createStatement()) {
+                            st.execute("COMMIT");
+                        }
                         return result;
                     } catch (SQLException | RuntimeException e) {
-                        try {
-                            connection.rollback();
-                        } catch (SQLException ignored) {
-                            // The transaction may never have begun (busy at BEGIN); nothing to undo.
-                        }
+                        rollbackQuietly();
                         throw e;
-                    } finally {
-                        connection.setAutoCommit(true);
                     }
                 });
             }
         } finally {
             writer.unlock();
+        }
+    }
+
+    private void rollbackQuietly() {
+        try (Statement st = connection.createStatement()) {
+            st.execute("ROLLBACK");
+        } catch (SQLException ignored) {
+            // SQLite may have rolled back already (it does on some errors); nothing left to undo.
         }
     }
 
@@ -191,11 +199,14 @@ public final class SqliteStudyStorage implements StudyStorage {
                     st.execute("BEGIN DEFERRED");
                 }
                 try {
-                    return work.run(connection);
-                } finally {
+                    T result = work.run(connection);
                     try (Statement st = connection.createStatement()) {
                         st.execute("COMMIT");
                     }
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly();
+                    throw e;
                 }
             });
         }
