@@ -38,7 +38,7 @@ public final class DeltaResultStore {
     /** Creates the three tables if they do not exist yet (idempotent). */
     public void createTables() {
         for (ResultTables.Table<?> t : List.of(ResultTables.TRIALS_TABLE, ResultTables.EVENTS_TABLE,
-                ResultTables.METRICS_TABLE)) {
+                ResultTables.METRICS_TABLE, ResultTables.UNSENT_TABLE)) {
             DeltaTable.createIfNotExists(spark).location(path(t.name())).addColumns(t.schema()).execute();
         }
     }
@@ -116,6 +116,15 @@ public final class DeltaResultStore {
             metrics.delete(who + " AND epoch > " + lastEpoch);
         }
         return removed;
+    }
+
+    /** Keeps what the MLflow tracker could not send (appended once, at the end of a run). */
+    public void appendUnsent(List<UnsentRow> rows) {
+        append(ResultTables.UNSENT_TABLE, rows);
+    }
+
+    public List<UnsentRow> unsent(String study) {
+        return read(ResultTables.UNSENT_TABLE, study, "ts");
     }
 
     public boolean exists() {

@@ -20,6 +20,7 @@ public final class ResultTables {
     public static final String TRIALS = "trials";
     public static final String EVENTS = "trial_events";
     public static final String METRICS = "trial_metrics";
+    public static final String UNSENT = "tracking_unsent";
 
     private ResultTables() {
     }
@@ -81,6 +82,9 @@ public final class ResultTables {
             List.of("study", "number", "seq"));
     public static final Table<MetricRow> METRICS_TABLE = new Table<>(METRICS, MetricRow.class,
             List.of("study", "number", "epoch"));
+
+    public static final Table<UnsentRow> UNSENT_TABLE = new Table<>(UNSENT, UnsentRow.class,
+            List.of("study", "trial", "kind", "key", "step"));
 
     static String column(String camel) {
         StringBuilder sb = new StringBuilder();

@@ -1,0 +1,60 @@
+package org.smarttuner.cli;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.smarttuner.config.ConfigPrinter;
+import org.smarttuner.config.StudyFactory;
+import org.smarttuner.config.TunerConfig;
+import org.smarttuner.spark.MlflowMirror;
+import org.smarttuner.spark.StudyMirror;
+import org.smarttuner.spark.results.DeltaResultStore;
+import org.smarttuner.tracking.StudyInfo;
+import org.smarttuner.tracking.StudyTracker;
+import org.smarttuner.tracking.Trackers;
+import org.smarttuner.tracking.UnsentItem;
+import org.smarttuner.tts.data.FeatureCache;
+
+/** The mirrors a study keeps besides Delta, from the configuration. */
+final class Mirrors {
+    private Mirrors() {
+    }
+
+    static List<StudyMirror> open(TunerConfig config, SparkSession spark) {
+        List<StudyMirror> mirrors = new ArrayList<>();
+        var m = config.output().mlflow();
+        List<UnsentItem> overflow = Collections.synchronizedList(new ArrayList<>());
+        StudyTracker tracker = Trackers.open(m.trackingUri(), m.experiment(), m.flushTimeout(), m.queueCapacity(),
+                System.getenv(), overflow::add);
+        StudyInfo info = new StudyInfo(config.study().name(), flatten(ConfigPrinter.toTree(config)),
+                config.study().sampler().type(), config.study().pruner().type(),
+                FeatureCache.key(config.data().audio()) + ":" + Integer.toHexString(config.data().path().hashCode()),
+                Version.get(), Optional.empty());
+        mirrors.add(new MlflowMirror(tracker, info, StudyFactory.direction(config.study()), m.flushTimeout(),
+                new DeltaResultStore(spark, config.output().deltaPath()), overflow));
+        return mirrors;
+    }
+
+    /** Nested config maps as dotted keys (study.sampler.type = tpe), for MLflow params. */
+    static Map<String, Object> flatten(Map<String, Object> tree) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        flatten("", tree, out);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void flatten(String prefix, Map<String, Object> tree, Map<String, Object> out) {
+        tree.forEach((k, v) -> {
+            String key = prefix.isEmpty() ? k : prefix + "." + k;
+            if (v instanceof Map<?, ?> sub) {
+                flatten(key, (Map<String, Object>) sub, out);
+            } else if (v != null) {
+                out.put(key, v instanceof List<?> l ? l.toString() : v);
+            }
+        });
+    }
+}

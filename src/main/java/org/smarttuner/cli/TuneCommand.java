@@ -1,0 +1,74 @@
+package org.smarttuner.cli;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smarttuner.config.ConfigLoader;
+import org.smarttuner.config.TunerConfig;
+import org.smarttuner.spark.Sessions;
+import org.smarttuner.spark.StudyMirror;
+import org.smarttuner.spark.StudySummary;
+import org.smarttuner.spark.TrialRunner;
+import org.smarttuner.spark.TuneJob;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs a study: locally on the embedded Spark, or as the driver under spark-submit / a
+ * Databricks JAR task. Rerunning the same command resumes the study.
+ */
+@Command(name = "tune", mixinStandardHelpOptions = true,
+        description = {"Run (or resume) a tuning study on Spark.",
+            "Without --config the embedded conf/local.yaml runs a demo study on a local Spark,",
+            "with its files under ./work. Under spark-submit, spark.smarttuner.* Spark settings",
+            "override the file, and spark.smarttuner.config names it. Rerun to resume."})
+final class TuneCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TuneCommand.class);
+
+    @Mixin
+    ConfigOptions options;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Map<String, String> sparkConf = sparkConfFromSystem();
+        if (options.config == null && sparkConf.containsKey(ConfigLoader.SPARK_CONFIG_FILE_KEY)) {
+            options.config = Path.of(sparkConf.get(ConfigLoader.SPARK_CONFIG_FILE_KEY));
+        }
+        TunerConfig config = options.load(sparkConf);
+        LOG.info("Study {}: {} trials, {} sampler, {} pruner; data {} ({}); results in {}", config.study().name(),
+                config.study().nTrials(), config.study().sampler().type(), config.study().pruner().type(),
+                config.data().corpus(), config.data().path(), config.output().deltaPath());
+        // Features are computed once here, before any Spark job: executors load the cached ones.
+        TrialRunner.prepare(config.data());
+        SparkSession spark = Sessions.getOrCreate("smart-tuner " + config.study().name(),
+                config.execution().master(), config.execution().taskRetries());
+        List<StudyMirror> mirrors = new ArrayList<>(Mirrors.open(config, spark));
+        TuneJob job = new TuneJob(config, spark, new TrialRunner(), mirrors, Clock.systemUTC());
+        StudySummary summary = job.run();
+        spec.commandLine().getOut().println(summary.describe(config.study().metric()));
+        spec.commandLine().getOut().flush();
+        return summary.failedStop() ? Main.RUNTIME_ERROR : Main.OK;
+    }
+
+    /** spark.smarttuner.* entries spark-submit passes to the driver as system properties. */
+    static Map<String, String> sparkConfFromSystem() {
+        Map<String, String> out = new LinkedHashMap<>();
+        System.getProperties().forEach((k, v) -> {
+            if (String.valueOf(k).startsWith(ConfigLoader.SPARK_PREFIX)) {
+                out.put(String.valueOf(k), String.valueOf(v));
+            }
+        });
+        return out;
+    }
+}

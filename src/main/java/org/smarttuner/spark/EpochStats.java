@@ -1,0 +1,32 @@
+package org.smarttuner.spark;
+
+import java.io.Serializable;
+
+/**
+ * One finished epoch as the driver records it. {@code epoch} counts completed epochs (1 after the
+ * first), which is also the step at which the pruner sees the trial's intermediate value.
+ */
+public record EpochStats(
+        int epoch,
+        double trainLoss,
+        double valLoss,
+        double valMelLoss,
+        double valGateLoss,
+        double alignmentScore,
+        double framesPerSecond,
+        double seconds,
+        double peakMemoryMb) implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The value of one of the study metrics (study.metric). */
+    public double metric(String name) {
+        return switch (name) {
+            case "val_loss" -> valLoss;
+            case "val_mel_loss" -> valMelLoss;
+            case "val_gate_loss" -> valGateLoss;
+            case "train_loss" -> trainLoss;
+            case "alignment_score" -> alignmentScore;
+            default -> throw new IllegalArgumentException("unknown study metric '" + name + "'");
+        };
+    }
+}

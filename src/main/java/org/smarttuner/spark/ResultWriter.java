@@ -1,0 +1,226 @@
+package org.smarttuner.spark;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smarttuner.spark.results.DeltaResultStore;
+import org.smarttuner.spark.results.EventRow;
+import org.smarttuner.spark.results.MetricRow;
+import org.smarttuner.spark.results.TrialRow;
+import org.smarttuner.study.FrozenTrial;
+
+/**
+ * Writes the driver's changes to Delta on a thread of its own, then to the mirrors. Everything
+ * that queued while a commit ran goes into the next one, so under load many segment results
+ * share a commit and Delta's per-commit cost does not grow with the number of trials in flight.
+ * A Delta write that fails is retried with backoff; if Delta stays unreachable the writer fails
+ * and the driver stops the study (what was recorded stays recorded). Mirrors that fail are
+ * retried on the next commit with their trials' latest state.
+ */
+final class ResultWriter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
+
+    /** One change: rows for Delta, trials for the mirrors, a callback with the time it was recorded. */
+    record Change(List<TrialRow> trials, List<EventRow> events, List<MetricRow> metrics,
+                  List<FrozenTrial> changed, LongConsumer recorded) {
+    }
+
+    private final DeltaResultStore store;
+    private final List<StudyMirror> mirrors;
+    private final Duration maxRetry;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private final Map<String, Map<Integer, FrozenTrial>> mirrorBacklog = new LinkedHashMap<>();
+    private final Map<String, List<MetricRow>> metricBacklog = new LinkedHashMap<>();
+    private volatile RuntimeException failure;
+    private long commits;
+
+    ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
+        this.store = store;
+        this.mirrors = List.copyOf(mirrors);
+        this.maxRetry = maxRetry;
+        for (StudyMirror m : mirrors) {
+            mirrorBacklog.put(m.name(), new LinkedHashMap<>());
+            metricBacklog.put(m.name(), new ArrayList<>());
+        }
+        this.thread = new Thread(this::loop, "smart-tuner-results");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    void submit(Change change) {
+        checkFailure();
+        queue.add(change);
+    }
+
+    /** Blocks until everything submitted before this call is in Delta and offered to the mirrors. */
+    void flush() {
+        Object marker = new Object();
+        queue.add(marker);
+        synchronized (marker) {
+            while (!flushed.containsKey(marker)) {
+                checkFailure();
+                try {
+                    marker.wait(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while flushing results", e);
+                }
+            }
+            flushed.remove(marker);
+        }
+        checkFailure();
+    }
+
+    private final Map<Object, Boolean> flushed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    Optional<RuntimeException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    long commits() {
+        return commits;
+    }
+
+    private void checkFailure() {
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void loop() {
+        List<Object> items = new ArrayList<>();
+        while (true) {
+            try {
+                Object first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                items.clear();
+                items.add(first);
+                queue.drainTo(items);
+                List<Change> changes = new ArrayList<>();
+                for (Object o : items) {
+                    if (o instanceof Change c) {
+                        changes.add(c);
+                    }
+                }
+                if (!changes.isEmpty() && failure == null) {
+                    write(changes);
+                }
+                for (Object o : items) {
+                    if (o instanceof Change) {
+                        continue;
+                    }
+                    if (o == STOP) {
+                        return;
+                    }
+                    if (failure == null) {
+                        mirror(List.of()); // a flush also gives mirrors that are behind another try
+                    }
+                    synchronized (o) {
+                        flushed.put(o, Boolean.TRUE);
+                        o.notifyAll();
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                failure = e;
+                LOG.error("results can no longer be written to Delta: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static final Object STOP = new Object();
+
+    private void write(List<Change> changes) {
+        List<TrialRow> trials = new ArrayList<>();
+        List<EventRow> events = new ArrayList<>();
+        List<MetricRow> metrics = new ArrayList<>();
+        for (Change c : changes) {
+            trials.addAll(c.trials());
+            events.addAll(c.events());
+            metrics.addAll(c.metrics());
+        }
+        DeltaResultStore.Batch batch = new DeltaResultStore.Batch(trials, events, metrics);
+        long delay = 500;
+        long deadline = System.nanoTime() + maxRetry.toNanos();
+        while (true) {
+            try {
+                store.write(batch);
+                commits++;
+                break;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() + delay * 1_000_000 > deadline) {
+                    throw new IllegalStateException("writing " + batch.size() + " rows to the Delta tables failed for "
+                            + maxRetry.toSeconds() + " s; last error: " + e.getMessage(), e);
+                }
+                LOG.warn("Delta write failed ({}); retrying in {} ms", e.getMessage(), delay);
+                sleep(delay);
+                delay = Math.min(delay * 2, 30_000);
+            }
+        }
+        long now = System.currentTimeMillis();
+        for (Change c : changes) {
+            c.recorded().accept(now);
+        }
+        mirror(changes);
+    }
+
+    private void mirror(List<Change> changes) {
+        for (StudyMirror m : mirrors) {
+            Map<Integer, FrozenTrial> backlog = mirrorBacklog.get(m.name());
+            List<MetricRow> metrics = metricBacklog.get(m.name());
+            for (Change c : changes) {
+                c.changed().forEach(t -> backlog.put(t.number(), t));
+                metrics.addAll(c.metrics());
+            }
+            if (backlog.isEmpty() && metrics.isEmpty()) {
+                continue;
+            }
+            try {
+                m.trialsChanged(List.copyOf(backlog.values()), List.copyOf(metrics));
+                backlog.clear();
+                metrics.clear();
+            } catch (Exception e) {
+                LOG.warn("mirror {} is behind ({} trials waiting): {}; it catches up on the next change", m.name(),
+                        backlog.size(), e.getMessage());
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Trials the mirrors still lack (after a final flush), by mirror. */
+    Map<String, Integer> mirrorBacklog() {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        mirrorBacklog.forEach((k, v) -> out.put(k, v.size()));
+        return out;
+    }
+
+    @Override
+    public void close() {
+        queue.add(STOP);
+        try {
+            thread.join(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

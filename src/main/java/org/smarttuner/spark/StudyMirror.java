@@ -1,0 +1,27 @@
+package org.smarttuner.spark;
+
+import java.util.List;
+import org.smarttuner.spark.results.MetricRow;
+import org.smarttuner.study.FrozenTrial;
+
+/**
+ * A copy of the study kept outside Delta (the SQLite study file, MLflow). The driver calls it
+ * only after Delta holds the change. A mirror that throws is retried with the latest state of
+ * the same trials on the next change and never stops the study.
+ */
+public interface StudyMirror extends AutoCloseable {
+    String name();
+
+    /** Trials whose state changed (their latest state) and the epochs recorded with them. */
+    void trialsChanged(List<FrozenTrial> trials, List<MetricRow> newMetrics) throws Exception;
+
+    /** Attributes this mirror wants stored with a trial (e.g. its MLflow run id), merged in on the next record. */
+    default java.util.Map<String, Object> attributesFor(int trial) {
+        return java.util.Map.of();
+    }
+
+    /** Waits a bounded time for anything queued, and says what could not be sent. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,228 @@
+package org.smarttuner.spark;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
+import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smarttuner.tts.data.Batch;
+import org.smarttuner.tts.data.BatchIndices;
+import org.smarttuner.tts.data.BatchLoader;
+import org.smarttuner.tts.data.DataSettings;
+import org.smarttuner.tts.data.DatasetPreparer;
+import org.smarttuner.tts.data.PreparedDataset;
+import org.smarttuner.tts.train.BatchSource;
+import org.smarttuner.tts.train.EpochMetrics;
+import org.smarttuner.tts.train.SegmentResult;
+import org.smarttuner.tts.train.SegmentTrainer;
+import org.smarttuner.tts.train.TrainingData;
+import org.smarttuner.tts.train.TrainingSegment;
+
+/**
+ * The executor side of a segment: picks the device Spark assigned to the task, loads the
+ * prepared features (once per executor JVM), copies the trial's checkpoint in from shared
+ * storage, trains with the Tacotron2 trainer, copies the new checkpoint out, and returns the
+ * epochs. It never touches the study's stores.
+ *
+ * <p>One training per JVM: DJL's PyTorch engine collects gradients for one model at a time. On a
+ * cluster Spark runs one task per executor (see README); under {@code local[N]} the tasks share
+ * the driver's JVM, so they take turns here instead of failing.
+ */
+public final class TrialRunner implements SegmentWork {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TrialRunner.class);
+    private static final Map<DataSettings, PreparedDataset> DATASETS = new ConcurrentHashMap<>();
+    private static final ReentrantLock ONE_TRAINING = new ReentrantLock(true);
+
+    @Override
+    public SegmentOutcome run(SegmentRequest r) throws IOException {
+        long start = System.currentTimeMillis();
+        TaskContext ctx = TaskContext.get();
+        String executor = SparkEnv.get() == null ? "driver" : SparkEnv.get().executorId();
+        String host = InetAddress.getLocalHost().getHostName();
+        Optional<String> gpu = assignedGpu(ctx);
+        Configuration hadoop = hadoopConf();
+        Path local = Files.createTempDirectory("smart-tuner-" + r.study() + "-trial" + r.number() + "-");
+        try {
+            Device device;
+            try {
+                device = device(r, gpu);
+            } catch (IllegalStateException e) {
+                return error(r, e.getMessage(), executor, host, gpu, start);
+            }
+            Optional<Path> resume = Optional.empty();
+            if (r.resumeFrom().isPresent()) {
+                Path in = local.resolve("in.ckpt");
+                Checkpoints.download(r.resumeFrom().get(), in, hadoop); // an I/O failure: Spark retries the task
+                resume = Optional.of(in);
+            }
+            Path out = local.resolve("out.ckpt");
+            SegmentResult result;
+            ONE_TRAINING.lock();
+            try {
+                PreparedDataset data = dataset(r.data());
+                TrainingData training = new TrainingData(
+                        source(new BatchLoader(data.train(), r.training().batchSize(), r.model().nFramesPerStep())),
+                        source(new BatchLoader(data.validation(), r.training().batchSize(),
+                                r.model().nFramesPerStep())),
+                        data.nSymbols(), data.nMels());
+                result = SegmentTrainer.run(new TrainingSegment(r.model(), r.training(), device, r.fromEpoch(),
+                        r.toEpoch(), resume, out, Optional.empty()), training);
+            } catch (IllegalArgumentException | IllegalStateException | OutOfMemoryError
+                     | ai.djl.engine.EngineException e) {
+                // The trial's own problem (bad parameters, out of memory): fail it, do not retry the task.
+                LOG.warn("trial {} failed: {}", r.number(), e.toString());
+                return error(r, e.getClass().getSimpleName() + ": " + e.getMessage(), executor, host, gpu, start);
+            } finally {
+                ONE_TRAINING.unlock();
+            }
+            List<EpochStats> epochs = new ArrayList<>();
+            for (EpochMetrics m : result.epochs()) {
+                epochs.add(new EpochStats(m.epoch(), m.trainLoss(), m.valLoss(), m.valMelLoss(), m.valGateLoss(),
+                        m.alignmentScore(), m.framesPerSecond(), m.seconds(), m.peakRssBytes() / 1048576.0));
+            }
+            String checkpoint = null;
+            if (result.checkpoint().isPresent()) {
+                Checkpoints.upload(out, r.checkpointOut(), hadoop);
+                checkpoint = r.checkpointOut();
+            }
+            return new SegmentOutcome(r.study(), r.number(), r.segment(), epochs, checkpoint,
+                    result.failure().orElse(null), null, executor, host, gpu.orElse(null), start,
+                    System.currentTimeMillis());
+        } finally {
+            deleteTree(local);
+        }
+    }
+
+    /** The executor's Hadoop settings: the defaults plus Spark's spark.hadoop.* entries. */
+    static Configuration hadoopConf() {
+        Configuration c = new Configuration();
+        if (SparkEnv.get() != null) {
+            for (scala.Tuple2<String, String> kv : SparkEnv.get().conf().getAllWithPrefix("spark.hadoop.")) {
+                c.set(kv._1(), kv._2());
+            }
+        }
+        return c;
+    }
+
+    private static SegmentOutcome error(SegmentRequest r, String message, String executor, String host,
+                                        Optional<String> gpu, long start) {
+        return new SegmentOutcome(r.study(), r.number(), r.segment(), List.of(), null, null, message, executor, host,
+                gpu.orElse(null), start, System.currentTimeMillis());
+    }
+
+    /** The GPU address Spark assigned to this task, if any. */
+    static Optional<String> assignedGpu(TaskContext ctx) {
+        if (ctx == null) {
+            return Optional.empty();
+        }
+        scala.Option<ResourceInformation> info = ctx.resources().get("gpu");
+        if (info.isEmpty() || info.get().addresses().length == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(info.get().addresses()[0]);
+    }
+
+    static Device device(SegmentRequest r, Optional<String> gpu) {
+        if (gpu.isEmpty()) {
+            if (r.device().equals("gpu")) {
+                throw new IllegalStateException("execution.device is gpu but Spark assigned no GPU to this task: set "
+                        + "spark.executor.resource.gpu.amount, spark.task.resource.gpu.amount and a GPU discovery "
+                        + "script (see jobs/gpu-discovery.sh)");
+            }
+            return Device.cpu();
+        }
+        if (r.device().equals("cpu")) {
+            return Device.cpu();
+        }
+        int id;
+        try {
+            id = Integer.parseInt(gpu.get().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("Spark assigned GPU address '" + gpu.get() + "', which is not a CUDA "
+                    + "device index; the discovery script must print indices such as \"0\"");
+        }
+        int count = Engine.getInstance().getGpuCount();
+        if (count == 0) {
+            if (r.device().equals("auto")) {
+                LOG.warn("GPU {} assigned but this executor's PyTorch engine has no CUDA; training on the CPU", id);
+                return Device.cpu();
+            }
+            throw new IllegalStateException("Spark assigned GPU " + id + " but this executor's PyTorch engine has no "
+                    + "CUDA support: build the job jar with mvn -Pcuda package");
+        }
+        if (id >= count) {
+            throw new IllegalStateException("Spark assigned GPU " + id + " but this executor sees " + count
+                    + " GPU(s); check CUDA_VISIBLE_DEVICES and the discovery script");
+        }
+        return Device.gpu(id);
+    }
+
+    /**
+     * Prepares the dataset on the driver before any Spark job (generating a built-in corpus when
+     * needed and computing the features once); executors then load the cached features.
+     */
+    public static void prepare(DataSettings settings) {
+        dataset(settings);
+    }
+
+    /** Features prepared once per dataset and audio settings, kept for the executor JVM's life. */
+    static PreparedDataset dataset(DataSettings settings) {
+        return DATASETS.computeIfAbsent(settings, s -> {
+            try {
+                long t0 = System.nanoTime();
+                PreparedDataset d = DatasetPreparer.prepare(s);
+                LOG.info("dataset {} loaded in this executor: {} train / {} validation utterances ({} ms)", s.path(),
+                        d.train().size(), d.validation().size(), (System.nanoTime() - t0) / 1_000_000);
+                return d;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot prepare the dataset at " + s.path() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** A loader as the trainer's batch source: the plan of a pass is computed once per pass seed. */
+    static BatchSource source(BatchLoader loader) {
+        return new BatchSource() {
+            private long planSeed;
+            private List<BatchIndices> plan;
+
+            @Override
+            public int batchCount() {
+                return loader.batchesPerEpoch();
+            }
+
+            @Override
+            public synchronized Batch batch(long passSeed, int index, NDManager manager, Device device) {
+                if (plan == null || planSeed != passSeed) {
+                    plan = loader.plan(passSeed);
+                    planSeed = passSeed;
+                }
+                return loader.assemble(plan.get(index), manager, device);
+            }
+        };
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("could not clean {}: {}", dir, e.getMessage());
+        }
+    }
+}

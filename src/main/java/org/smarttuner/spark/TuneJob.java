@@ -1,0 +1,461 @@
+package org.smarttuner.spark;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.smarttuner.config.StudyFactory;
+import org.smarttuner.config.TunerConfig;
+import org.smarttuner.spark.results.DeltaResultStore;
+import org.smarttuner.spark.results.EventRow;
+import org.smarttuner.spark.results.MetricRow;
+import org.smarttuner.spark.results.TrialRow;
+import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.StopConditions;
+import org.smarttuner.study.Study;
+import org.smarttuner.study.TrialState;
+import org.smarttuner.study.pruner.PruneDecision;
+
+/**
+ * The Spark driver of a study. It keeps {@code execution.parallelism} trial segments in flight,
+ * asks the sampler for a new trial the moment a slot frees, tells the study each segment's
+ * epochs, lets the pruner decide, and submits the next segment or ends the trial. The driver is
+ * the only writer: every change goes to Delta first, then to the mirrors.
+ *
+ * <p>Rerunning the same command resumes: finished trials are kept, trials that were RUNNING
+ * continue from their last recorded checkpoint, and history a crashed driver wrote past that
+ * point is dropped so nothing is recorded twice.
+ */
+public final class TuneJob {
+    private static final Logger LOG = LoggerFactory.getLogger(TuneJob.class);
+
+    private final TunerConfig config;
+    private final SparkSession spark;
+    private final SegmentWork work;
+    private final List<StudyMirror> mirrors;
+    private final Clock clock;
+    private final String name;
+    private final String metric;
+    private final int maxEpochs;
+
+    private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
+    private final Deque<Integer> toContinue = new ArrayDeque<>();
+    private final Map<Integer, Integer> lostSegments = new HashMap<>();
+    private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
+    private final OverheadStats overhead = new OverheadStats();
+
+    private Study study;
+    private ResultWriter writer;
+    private SparkSegmentExecutor executor;
+    private DeltaResultStore store;
+    private int segmentsRecorded;
+    private volatile int abortAfterSegments = -1;
+
+    private record InFlight(SegmentRequest request, long submitMillis) {
+    }
+
+    /** Submit time and the task's own start and end, for the overhead figures. */
+    private record Times(long submit, long taskStart, long taskEnd) {
+    }
+
+    private record Done(int number, SegmentOutcome outcome, Throwable error) {
+    }
+
+    public TuneJob(TunerConfig config, SparkSession spark, SegmentWork work, List<StudyMirror> mirrors, Clock clock) {
+        this.config = config;
+        this.spark = spark;
+        this.work = work;
+        this.mirrors = List.copyOf(mirrors);
+        // Delta and SQLite keep microseconds: a trial read back must equal the one written.
+        this.clock = Clock.tick(clock, Duration.ofNanos(1000));
+        this.name = config.study().name();
+        this.metric = config.study().metric();
+        this.maxEpochs = config.maxEpochs();
+    }
+
+    /** For fault tests: the driver "dies" (stops abruptly, writing nothing more) after this many segments. */
+    public void abortAfterSegments(int n) {
+        this.abortAfterSegments = n;
+    }
+
+    public StudySummary run() {
+        Instant startedAt = clock.instant();
+        store = new DeltaResultStore(spark, config.output().deltaPath());
+        store.createTables();
+        writer = new ResultWriter(store, mirrors, Duration.ofMinutes(10));
+        executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
+                config.execution().gpusPerTrial());
+        boolean aborted = false;
+        try {
+            open();
+            String reason = loop(startedAt);
+            writer.flush();
+            return summary(startedAt, reason, reason.startsWith("stopped:"));
+        } catch (DriverAbort e) {
+            aborted = true;
+            throw e;
+        } finally {
+            executor.close();
+            if (!aborted) {
+                writer.close();
+                for (StudyMirror m : mirrors) {
+                    try {
+                        m.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("closing mirror {} failed: {}", m.name(), e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** Thrown by the fault-injection hook to simulate a driver that dies mid-study. */
+    public static final class DriverAbort extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        DriverAbort(String message) {
+            super(message);
+        }
+    }
+
+    private void open() {
+        List<TrialRow> rows = store.trials(name);
+        List<FrozenTrial> history = rows.stream().map(TrialCodec::fromRow).toList();
+        study = Study.resume(name, StudyFactory.direction(config.study()), StudyFactory.sampler(config.study().sampler()),
+                StudyFactory.pruner(config.study().pruner(), maxEpochs), history, clock);
+        if (history.isEmpty()) {
+            LOG.info("Study {}: new ({} sampler, {} pruner, {} trials in flight, up to {} epochs a trial)", name,
+                    config.study().sampler().type(), config.study().pruner().type(), config.execution().parallelism(),
+                    maxEpochs);
+            return;
+        }
+        List<Change> changes = new ArrayList<>();
+        long orphans = 0;
+        for (FrozenTrial t : history) {
+            if (t.state() == TrialState.RUNNING) {
+                orphans += store.dropOrphans(name, t.number(), TrialCodec.events(t), TrialCodec.epochsDone(t));
+                toContinue.add(t.number());
+                changes.add(event(t.number(), "RUNNING", "RUNNING", null, "resumed by a new driver at epoch "
+                        + TrialCodec.epochsDone(t)));
+            }
+        }
+        Map<TrialState, Long> counts = counts();
+        LOG.info("Study {}: resumed from Delta with {} trials {}; {} running trials continue from their checkpoints"
+                + "{}", name, history.size(), counts, toContinue.size(),
+                orphans > 0 ? " (" + orphans + " rows written after the last recorded state were dropped)" : "");
+        changes.forEach(this::record);
+    }
+
+    private String loop(Instant startedAt) {
+        StopConditions stop = new StopConditions(OptionalInt.of(config.study().nTrials()), config.study().timeout(),
+                config.study().targetValue(), OptionalInt.of(config.study().maxFailures()));
+        Optional<String> stopReason = Optional.empty();
+        long lastProgress = 0;
+        while (true) {
+            writer.failure().ifPresent(e -> {
+                throw e;
+            });
+            if (stopReason.isEmpty()) {
+                stopReason = study.stopReason(stop, config.searchSpace(), startedAt);
+                stopReason.ifPresent(r -> LOG.info("Study {}: no new trials ({}); {} in flight finish", name, r,
+                        inFlight.size()));
+            }
+            while (inFlight.size() < config.execution().parallelism()) {
+                if (!toContinue.isEmpty()) {
+                    int n = toContinue.poll();
+                    if (stopReason.isPresent() && stopReason.get().startsWith("timeout")) {
+                        endStopped(n, stopReason.get());
+                        continue;
+                    }
+                    submitNext(n);
+                } else if (stopReason.isEmpty()) {
+                    FrozenTrial t = study.ask(config.searchSpace());
+                    record(new Change(List.of(eventRow(t, null, "RUNNING", 0, "asked: " + t.params()))));
+                    submitNext(t.number());
+                    stopReason = study.stopReason(stop, config.searchSpace(), startedAt);
+                } else {
+                    break;
+                }
+            }
+            if (inFlight.isEmpty()) {
+                String r = stopReason.orElse("nothing left to run");
+                return failuresStop(r) ? "stopped: " + r : r;
+            }
+            Done d;
+            try {
+                d = done.poll(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("the driver was interrupted", e);
+            }
+            if (d != null) {
+                handle(d);
+                if (abortAfterSegments >= 0 && segmentsRecorded >= abortAfterSegments) {
+                    writer.flush();
+                    for (InFlight f : inFlight.values()) {
+                        executor.cancel(f.request());
+                    }
+                    throw new DriverAbort("driver stopped on purpose after " + segmentsRecorded + " segments");
+                }
+            }
+            if (System.currentTimeMillis() - lastProgress > 30_000 || d != null) {
+                lastProgress = System.currentTimeMillis();
+                progress(startedAt);
+            }
+        }
+    }
+
+    private boolean failuresStop(String reason) {
+        return reason.contains("failed in a row");
+    }
+
+    private void submitNext(int number) {
+        FrozenTrial t = study.trial(number);
+        int from = TrialCodec.epochsDone(t);
+        OptionalInt next = study.nextDecisionStep(number, from);
+        int to = next.isPresent() ? next.getAsInt() : from + config.execution().segmentEpochs();
+        to = Math.min(Math.max(to, from + 1), maxEpochs);
+        Object seg = t.systemAttrs().get("segments");
+        int segment = seg instanceof Number sn ? sn.intValue() : 0;
+        int lost = lostSegments.getOrDefault(number, 0);
+        SegmentRequest req = new SegmentRequest(name, number, segment, lost, new LinkedHashMap<>(t.params()),
+                config.model(t.params()), config.training(t.params()), config.data(), from, to,
+                TrialCodec.checkpoint(t).orElse(null), config.execution().checkpointDir(),
+                config.execution().gpusPerTrial(), config.execution().device());
+        long submitted = System.currentTimeMillis();
+        inFlight.put(number, new InFlight(req, submitted));
+        executor.submit(req).whenComplete((o, e) -> done.add(new Done(number, o, unwrap(e))));
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable x = e;
+        while ((x instanceof CompletionException || x instanceof java.util.concurrent.ExecutionException)
+                && x.getCause() != null) {
+            x = x.getCause();
+        }
+        return x;
+    }
+
+    private void handle(Done d) {
+        InFlight f = inFlight.remove(d.number());
+        if (f == null) {
+            return;
+        }
+        int n = d.number();
+        if (d.error() != null) {
+            segmentLost(f, d.error());
+            return;
+        }
+        SegmentOutcome o = d.outcome();
+        FrozenTrial t = study.trial(n);
+        List<MetricRow> metrics = new ArrayList<>();
+        for (EpochStats e : o.epochs()) {
+            t = study.report(n, e.epoch(), e.metric(metric));
+            metrics.add(new MetricRow(name, n, f.request().segment(), e.epoch(), e.trainLoss(), e.valLoss(),
+                    e.valMelLoss(), e.valGateLoss(), e.alignmentScore(), e.framesPerSecond(), e.peakMemoryMb(),
+                    e.seconds(), java.sql.Timestamp.from(clock.instant())));
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put(TrialCodec.EXECUTOR, o.executorId() + "@" + o.host());
+        if (o.gpu() != null) {
+            attrs.put(TrialCodec.GPU, o.gpu());
+        }
+        int epochsDone = o.epochs().isEmpty() ? TrialCodec.epochsDone(t) : o.epochs().get(o.epochs().size() - 1).epoch();
+        attrs.put(TrialCodec.EPOCHS_DONE, epochsDone);
+        attrs.put("segments", f.request().segment() + 1);
+        String previousCheckpoint = TrialCodec.checkpoint(t).orElse(null);
+        o.checkpointPath().ifPresent(c -> attrs.put(TrialCodec.CHECKPOINT, c));
+        study.put(t.withSystemAttrs(attrs));
+        lostSegments.remove(n);
+
+        List<EventRow> events = new ArrayList<>();
+        Times times = new Times(f.submitMillis(), o.taskStartMillis(), o.taskEndMillis());
+        String detail = "epochs " + f.request().fromEpoch() + "->" + epochsDone + " on " + o.executorId()
+                + (o.gpu() != null ? " gpu " + o.gpu() : "");
+        if (o.errorMessage().isPresent()) {
+            finish(n, TrialState.FAIL, Optional.empty(), o.errorMessage().get(), f, metrics, detail, times);
+        } else if (o.failureReason().isPresent()) {
+            finish(n, TrialState.PRUNED, Optional.empty(), o.failureReason().get(), f, metrics, detail, times);
+        } else if (epochsDone >= maxEpochs) {
+            double v = o.epochs().get(o.epochs().size() - 1).metric(metric);
+            if (Double.isFinite(v)) {
+                finish(n, TrialState.COMPLETE, Optional.of(v), "", f, metrics, detail, times);
+            } else {
+                finish(n, TrialState.FAIL, Optional.empty(), metric + " is " + v + " at the last epoch", f, metrics,
+                        detail, times);
+            }
+        } else {
+            PruneDecision p = study.shouldPrune(n);
+            if (p.prune()) {
+                finish(n, TrialState.PRUNED, Optional.empty(), p.reason(), f, metrics, detail, times);
+            } else {
+                events.add(eventRow(study.trial(n), "RUNNING", "RUNNING", f.request().segment(), detail));
+                Change c = new Change(events, metrics, f, previousCheckpoint);
+                c.times = new Times(f.submitMillis(), o.taskStartMillis(), o.taskEndMillis());
+                record(c);
+                toContinue.add(n);
+            }
+        }
+        segmentsRecorded++;
+    }
+
+    private void finish(int n, TrialState state, Optional<Double> value, String reason, InFlight f,
+                        List<MetricRow> metrics, String detail, Times times) {
+        if (!reason.isEmpty()) {
+            study.put(study.trial(n).withSystemAttrs(Map.of(TrialCodec.REASON, reason)));
+        }
+        FrozenTrial t = study.tell(n, state, value);
+        String what = state == TrialState.COMPLETE ? metric + " " + value.orElseThrow() : reason;
+        LOG.info("trial {} {}: {} ({})", n, state, what, detail);
+        EventRow e = eventRow(t, "RUNNING", state.name(), f.request().segment(), detail
+                + (reason.isEmpty() ? "" : "; " + reason));
+        Change c = new Change(List.of(e), metrics, f, null);
+        c.times = times;
+        record(c);
+    }
+
+    private void segmentLost(InFlight f, Throwable error) {
+        int n = f.request().number();
+        int lost = lostSegments.merge(n, 1, Integer::sum);
+        String msg = error instanceof CancellationException ? "cancelled" : String.valueOf(error.getMessage());
+        if (lost <= config.execution().trialRetries()) {
+            LOG.warn("trial {}: segment {} lost ({}); running it again from epoch {} ({} of {} retries)", n,
+                    f.request().segment(), firstLine(msg), f.request().fromEpoch(), lost,
+                    config.execution().trialRetries());
+            record(new Change(List.of(eventRow(study.trial(n), "RUNNING", "RUNNING", f.request().segment(),
+                    "segment lost, retried: " + firstLine(msg))), List.of(), null, null));
+            toContinue.addFirst(n);
+        } else {
+            lostSegments.remove(n);
+            finish(n, TrialState.FAIL, Optional.empty(), "segment lost " + lost + " times: " + firstLine(msg), f,
+                    List.of(), "epochs " + f.request().fromEpoch() + "->" + f.request().toEpoch(), null);
+            segmentsRecorded++;
+        }
+    }
+
+    private void endStopped(int n, String reason) {
+        FrozenTrial t = study.trial(n);
+        study.put(t.withSystemAttrs(Map.of(TrialCodec.REASON, "study stopped (" + reason + ") at epoch "
+                + TrialCodec.epochsDone(t))));
+        FrozenTrial ended = study.tell(n, TrialState.PRUNED, Optional.empty());
+        record(new Change(List.of(eventRow(ended, "RUNNING", "PRUNED", null, "study stopped: " + reason)),
+                List.of(), null, null));
+    }
+
+    private static String firstLine(String s) {
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+
+    /** A change for the writer: events and metrics of one trial, its latest row, bookkeeping on record. */
+    private final class Change {
+        final List<EventRow> events;
+        final List<MetricRow> metrics;
+        final InFlight segment;
+        final String obsoleteCheckpoint;
+        Times times;
+
+        Change(List<EventRow> events) {
+            this(events, List.of(), null, null);
+        }
+
+        Change(List<EventRow> events, List<MetricRow> metrics, InFlight segment, String obsoleteCheckpoint) {
+            this.events = events;
+            this.metrics = metrics;
+            this.segment = segment;
+            this.obsoleteCheckpoint = obsoleteCheckpoint;
+        }
+    }
+
+    private Change event(int n, String from, String to, Integer segment, String detail) {
+        return new Change(List.of(eventRow(study.trial(n), from, to, segment, detail)));
+    }
+
+    /** An event row numbered after the trial's recorded events; the trial's counter moves on. */
+    private EventRow eventRow(FrozenTrial t, String from, String to, Integer segment, String detail) {
+        int seq = TrialCodec.events(t);
+        study.put(study.trial(t.number()).withSystemAttrs(Map.of(TrialCodec.EVENTS, seq + 1)));
+        return new EventRow(name, t.number(), seq, java.sql.Timestamp.from(clock.instant()), from, to, segment,
+                t.attempt(), (String) t.systemAttrs().get(TrialCodec.EXECUTOR), detail);
+    }
+
+    private void record(Change c) {
+        int n = c.events.isEmpty() ? c.segment.request().number() : c.events.get(0).number();
+        for (StudyMirror m : mirrors) {
+            Map<String, Object> attrs = m.attributesFor(n);
+            if (!attrs.isEmpty()) {
+                study.put(study.trial(n).withSystemAttrs(attrs));
+            }
+        }
+        FrozenTrial latest = study.trial(n);
+        TrialRow row = TrialCodec.toRow(name, latest, clock.instant());
+        Times times = c.times;
+        String obsolete = c.obsoleteCheckpoint;
+        boolean dropCheckpoints = latest.state() == TrialState.PRUNED || latest.state() == TrialState.FAIL;
+        writer.submit(new ResultWriter.Change(List.of(row), c.events, c.metrics, List.of(latest), recordedAt -> {
+            if (times != null) {
+                overhead.add(times.submit(), times.taskStart(), times.taskEnd(), recordedAt);
+            }
+            Checkpoints.deleteQuietly(spark, obsolete);
+            if (dropCheckpoints) {
+                Checkpoints.deleteTrialQuietly(spark, config.execution().checkpointDir(), name, n);
+            }
+        }));
+    }
+
+    private void progress(Instant startedAt) {
+        Map<TrialState, Long> c = counts();
+        long finished = c.getOrDefault(TrialState.COMPLETE, 0L) + c.getOrDefault(TrialState.PRUNED, 0L)
+                + c.getOrDefault(TrialState.FAIL, 0L);
+        Duration spent = Duration.between(startedAt, clock.instant());
+        String best = study.bestTrial().map(b -> "best #" + b.number() + " " + metric + " "
+                + String.format("%.4f", b.value().orElseThrow())).orElse("no trial complete yet");
+        String eta = "";
+        if (finished > 0) {
+            long remaining = config.study().nTrials() - finished;
+            Duration byTrials = spent.multipliedBy(Math.max(0, remaining)).dividedBy(finished);
+            Duration byTimeout = config.study().timeout().map(t -> t.minus(spent)).orElse(byTrials);
+            Duration etaD = byTrials.compareTo(byTimeout) < 0 ? byTrials : byTimeout;
+            eta = ", ETA " + StudySummary.formatDuration(etaD.isNegative() ? Duration.ZERO : etaD);
+        }
+        LOG.info("{}: {}/{} trials done ({} complete, {} pruned, {} failed), {} running; {}; {} elapsed{}", name,
+                finished, config.study().nTrials(), c.getOrDefault(TrialState.COMPLETE, 0L),
+                c.getOrDefault(TrialState.PRUNED, 0L), c.getOrDefault(TrialState.FAIL, 0L), inFlight.size(), best,
+                StudySummary.formatDuration(spent), eta);
+    }
+
+    private Map<TrialState, Long> counts() {
+        Map<TrialState, Long> c = new EnumMap<>(TrialState.class);
+        for (FrozenTrial t : study.trials()) {
+            c.merge(t.state(), 1L, Long::sum);
+        }
+        return c;
+    }
+
+    private StudySummary summary(Instant startedAt, String reason, boolean failedStop) {
+        return new StudySummary(name, counts(), study.bestTrial(), reason,
+                Duration.between(startedAt, clock.instant()), overhead.describe(), overhead.figures(),
+                writer.mirrorBacklog(), failedStop);
+    }
+
+    /** The study as it stands (for the CLI's report and for tests). */
+    public Study study() {
+        return study;
+    }
+}

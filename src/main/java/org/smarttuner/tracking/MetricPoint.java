@@ -1,0 +1,5 @@
+package org.smarttuner.tracking;
+
+/** One metric value at a step, stamped when it was recorded. */
+record MetricPoint(String key, double value, long timestampMs, long step) {
+}

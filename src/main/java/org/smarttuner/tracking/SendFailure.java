@@ -1,0 +1,27 @@
+package org.smarttuner.tracking;
+
+/**
+ * A request that did not go through. Retryable: connection failures, timeouts, 429 and 5xx (the
+ * server may take it later). Not retryable: the server refused it (other 4xx) and would refuse it
+ * again; the message says what the server said.
+ */
+final class SendFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final boolean retryable;
+    private final int status;
+
+    SendFailure(boolean retryable, int status, String message, Throwable cause) {
+        super(message, cause);
+        this.retryable = retryable;
+        this.status = status;
+    }
+
+    boolean retryable() {
+        return retryable;
+    }
+
+    /** HTTP status, or 0 when no response came. */
+    int status() {
+        return status;
+    }
+}

@@ -1,0 +1,192 @@
+package org.smarttuner.tts.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tacotron2's autoregressive decoder: prenet, attention LSTM, location-sensitive attention, decoder
+ * LSTM, and the mel and stop-gate projections; {@code n_frames_per_step} frames per step.
+ *
+ * <p>Speed (the decoder is nearly all of a training step): the prenet and the prenet part of the
+ * attention LSTM's input matmul run once for all steps (one big matmul instead of one per step);
+ * each LSTM cell is one fused matmul over [input, h]; the mel and gate projections do not depend on
+ * later steps, so they run once over all steps after the loop (one matmul, and in the backward pass
+ * one weight-gradient matmul instead of hundreds). Per step this leaves about 40 native calls.
+ */
+final class Decoder {
+    private final int nMels;
+    private final int r;
+    private final int attentionRnnDim;
+    private final int decoderRnnDim;
+    private final int encoderDim;
+    private final float pAttention;
+    private final float pDecoder;
+    private final Prenet prenet;
+    private final NDArray attentionInputWeight;
+    private final NDArray attentionBias;
+    private final NDArray attentionRecurrentWeight;
+    private final NDArray decoderWeight;
+    private final NDArray decoderBias;
+    private final NDArray melWeight;
+    private final NDArray melBias;
+    private final NDArray gateWeight;
+    private final NDArray gateBias;
+    private final LocationSensitiveAttention attention;
+
+    Decoder(Params p, ModelSettings s, int nMels) {
+        this.nMels = nMels;
+        r = s.nFramesPerStep();
+        attentionRnnDim = s.attentionRnnDim();
+        decoderRnnDim = s.decoderRnnDim();
+        encoderDim = s.encoderEmbeddingDim();
+        pAttention = (float) s.pAttentionDropout();
+        pDecoder = (float) s.pDecoderDropout();
+        prenet = new Prenet(p, s, nMels);
+        double ab = 1.0 / Math.sqrt(attentionRnnDim);
+        attentionInputWeight = p.uniform("decoder.attention_rnn.weight_prenet",
+                new Shape(4L * attentionRnnDim, s.prenetDim()), ab);
+        attentionRecurrentWeight = p.uniform("decoder.attention_rnn.weight_context_hidden",
+                new Shape(4L * attentionRnnDim, encoderDim + attentionRnnDim), ab);
+        attentionBias = p.uniform("decoder.attention_rnn.bias", new Shape(4L * attentionRnnDim), ab);
+        attention = new LocationSensitiveAttention(p, s);
+        double db = 1.0 / Math.sqrt(decoderRnnDim);
+        decoderWeight = p.uniform("decoder.decoder_rnn.weight",
+                new Shape(4L * decoderRnnDim, attentionRnnDim + encoderDim + decoderRnnDim), db);
+        decoderBias = p.uniform("decoder.decoder_rnn.bias", new Shape(4L * decoderRnnDim), db);
+        int projIn = decoderRnnDim + encoderDim;
+        melWeight = p.xavier("decoder.mel_projection.weight", new Shape((long) nMels * r, projIn), Gains.LINEAR);
+        melBias = p.uniform("decoder.mel_projection.bias", new Shape((long) nMels * r), 1.0 / Math.sqrt(projIn));
+        gateWeight = p.xavier("decoder.gate.weight", new Shape(r, projIn), Gains.SIGMOID);
+        gateBias = p.uniform("decoder.gate.bias", new Shape(r), 1.0 / Math.sqrt(projIn));
+    }
+
+    /** Recurrent state between steps; states are (1, B, H), weights (B, 1, T). */
+    private final class State {
+        NDArray attH;
+        NDArray attC;
+        NDArray decH;
+        NDArray decC;
+        NDArray context;
+        NDArray weights;
+        NDArray cumulative;
+
+        State(NDManager scope, long b, long t) {
+            attH = scope.zeros(new Shape(1, b, attentionRnnDim));
+            attC = attH;
+            decH = scope.zeros(new Shape(1, b, decoderRnnDim));
+            decC = decH;
+            context = scope.zeros(new Shape(1, b, encoderDim));
+            weights = scope.zeros(new Shape(b, 1, t));
+            cumulative = weights;
+        }
+
+        /** One decoder step given this step's precomputed attention-LSTM input gates (1, B, 4H). */
+        void step(NDArray inputGates, LocationSensitiveAttention.Memory m, boolean training) {
+            long b = weights.getShape().get(0);
+            NDArray gates = Linear.linear(NDArrays.concat(new NDList(context, attH), 2), attentionRecurrentWeight)
+                    .singletonOrThrow().addi(inputGates);
+            LstmCell att = LstmCell.step(gates, attC, attentionRnnDim);
+            attH = Dropout.dropout(att.h(), pAttention, training).singletonOrThrow();
+            attC = att.c();
+            LocationSensitiveAttention.Result a = attention.step(m, attH,
+                    NDArrays.concat(new NDList(weights, cumulative), 1));
+            weights = a.weights();
+            cumulative = cumulative.add(weights);
+            context = a.context().reshape(1, b, encoderDim);
+            NDArray decGates = Linear.linear(NDArrays.concat(new NDList(attH, context, decH), 2), decoderWeight,
+                    decoderBias).singletonOrThrow();
+            LstmCell dec = LstmCell.step(decGates, decC, decoderRnnDim);
+            decH = Dropout.dropout(dec.h(), pDecoder, training).singletonOrThrow();
+            decC = dec.c();
+        }
+    }
+
+    /**
+     * Teacher forcing: the input of step s is the last real frame of step s-1 (a zero "go" frame
+     * for s = 0).
+     *
+     * @param target (B, n_mels, F), F a multiple of n_frames_per_step
+     */
+    Tacotron2Output teacherForced(NDArray memory, NDArray textMask, NDArray target, boolean training,
+            NDManager scope) {
+        long b = target.getShape().get(0);
+        long frames = target.getShape().get(2);
+        long steps = frames / r;
+        long t = memory.getShape().get(1);
+        LocationSensitiveAttention.Memory m = attention.prepare(memory, textMask, scope);
+        NDArray grouped = target.transpose(0, 2, 1).reshape(b, steps, (long) r * nMels);
+        NDArray previous = grouped.get(new NDIndex(":, :-1, {}:", (long) (r - 1) * nMels));
+        NDArray inputs = NDArrays.concat(new NDList(scope.zeros(new Shape(b, 1, nMels)), previous), 1);
+        NDArray pre = prenet.apply(inputs.transpose(1, 0, 2));
+        NDList inputGates = Linear.linear(pre, attentionInputWeight, attentionBias).singletonOrThrow()
+                .split(steps, 0);
+        State st = new State(scope, b, t);
+        NDList hs = new NDList((int) steps);
+        NDList contexts = new NDList((int) steps);
+        NDList weights = new NDList((int) steps);
+        for (int s = 0; s < steps; s++) {
+            st.step(inputGates.get(s), m, training);
+            hs.add(st.decH);
+            contexts.add(st.context);
+            weights.add(st.weights);
+        }
+        NDArray features = NDArrays.concat(new NDList(NDArrays.concat(hs, 0), NDArrays.concat(contexts, 0)), 2);
+        NDList projected = project(features, scope);
+        NDArray mel = projected.get(0).transpose(1, 0, 2).reshape(b, frames, nMels).transpose(0, 2, 1);
+        NDArray gate = projected.get(1).transpose(1, 0, 2).reshape(b, frames);
+        return new Tacotron2Output(mel, null, gate, NDArrays.concat(weights, 1));
+    }
+
+    /** (S, B, D + E) to mel (S, B, n_mels * r) and gate logits (S, B, r) with one matmul. */
+    private NDList project(NDArray features, NDManager scope) {
+        NDArray weight = NDArrays.concat(new NDList(melWeight, gateWeight), 0);
+        weight.attach(scope);
+        NDArray bias = NDArrays.concat(new NDList(melBias, gateBias), 0);
+        bias.attach(scope);
+        return Linear.linear(features, weight, bias).singletonOrThrow().split(new long[] {(long) nMels * r}, 2);
+    }
+
+    /**
+     * Free running: each step reads its own previous output; stops when every row's stop gate
+     * passes the threshold or after maxSteps steps.
+     */
+    Inference infer(NDArray memory, NDArray textMask, float gateThreshold, int maxSteps, NDManager scope) {
+        long b = memory.getShape().get(0);
+        long t = memory.getShape().get(1);
+        LocationSensitiveAttention.Memory m = attention.prepare(memory, textMask, scope);
+        State st = new State(scope, b, t);
+        NDArray frame = scope.zeros(new Shape(1, b, nMels));
+        List<NDArray> mels = new ArrayList<>();
+        List<NDArray> gates = new ArrayList<>();
+        List<NDArray> weights = new ArrayList<>();
+        boolean stopped = false;
+        for (int s = 0; s < maxSteps && !stopped; s++) {
+            NDArray inputGates = Linear.linear(prenet.apply(frame), attentionInputWeight, attentionBias)
+                    .singletonOrThrow();
+            st.step(inputGates, m, false);
+            NDList out = project(NDArrays.concat(new NDList(st.decH, st.context), 2), scope);
+            mels.add(out.get(0));
+            gates.add(out.get(1));
+            weights.add(st.weights);
+            frame = out.get(0).get(new NDIndex("..., {}:", (long) (r - 1) * nMels));
+            stopped = Activation.sigmoid(out.get(1)).min().getFloat() > gateThreshold;
+        }
+        long steps = mels.size();
+        NDArray mel = NDArrays.concat(new NDList(mels), 0).transpose(1, 0, 2).reshape(b, steps * r, nMels)
+                .transpose(0, 2, 1);
+        NDArray gate = NDArrays.concat(new NDList(gates), 0).transpose(1, 0, 2).reshape(b, steps * r);
+        return new Inference(mel, gate, NDArrays.concat(new NDList(weights), 1), stopped);
+    }
+
+    record Inference(NDArray mel, NDArray gate, NDArray alignments, boolean stopped) {
+    }
+}

@@ -1,0 +1,52 @@
+package org.smarttuner.tts.train;
+
+import ai.djl.ndarray.NDArray;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.smarttuner.tts.data.Batch;
+
+/** Attention alignment as a PNG: decoder steps left to right, text positions bottom to top, weight as brightness. */
+public final class AlignmentImage {
+    private AlignmentImage() {
+    }
+
+    /** The first utterance's alignment cropped to its real steps and tokens, as [step][token]. */
+    static float[][] first(NDArray alignments, Batch batch, int framesPerStep) {
+        int textLen = (int) batch.textLengths().toLongArray()[0];
+        int steps = (int) Math.min(alignments.getShape().get(1),
+                (batch.melLengths().toLongArray()[0] + framesPerStep - 1) / framesPerStep);
+        float[] a = alignments.get("0, :" + steps + ", :" + textLen).toFloatArray();
+        float[][] out = new float[steps][textLen];
+        for (int s = 0; s < steps; s++) {
+            System.arraycopy(a, s * textLen, out[s], 0, textLen);
+        }
+        return out;
+    }
+
+    public static void write(float[][] alignment, Path file) throws IOException {
+        int steps = alignment.length;
+        int tokens = steps == 0 ? 0 : alignment[0].length;
+        if (steps == 0 || tokens == 0) {
+            return;
+        }
+        int scale = Math.max(1, Math.min(4, 600 / Math.max(steps, tokens)));
+        BufferedImage img = new BufferedImage(steps * scale, tokens * scale, BufferedImage.TYPE_INT_RGB);
+        for (int s = 0; s < steps; s++) {
+            for (int t = 0; t < tokens; t++) {
+                float w = Math.max(0f, Math.min(1f, alignment[s][t]));
+                int v = (int) (255 * Math.sqrt(w));
+                int rgb = (v / 3) << 16 | v << 8 | Math.min(255, 40 + v);
+                for (int dx = 0; dx < scale; dx++) {
+                    for (int dy = 0; dy < scale; dy++) {
+                        img.setRGB(s * scale + dx, (tokens - 1 - t) * scale + dy, rgb);
+                    }
+                }
+            }
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ImageIO.write(img, "png", file.toFile());
+    }
+}
