@@ -4,8 +4,8 @@ import picocli.CommandLine.Command;
 
 /** Benchmarks (figures for notes and reviews, never assertions). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: `bench sampler` compares samplers on standard test functions.",
-        subcommands = {BenchSamplerCommand.class})
+        description = "Benchmarks: `bench sampler` compares samplers on test functions; `bench storage` measures the study file.",
+        subcommands = {BenchSamplerCommand.class, BenchStorageCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -1,0 +1,106 @@
+package org.smarttuner.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.smarttuner.storage.SqliteStudyStorage;
+import org.smarttuner.storage.StudyInfo;
+import org.smarttuner.storage.Update;
+import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.Study;
+import org.smarttuner.study.distribution.Distribution;
+import org.smarttuner.study.distribution.DistributionException;
+import org.smarttuner.study.distribution.DistributionJson;
+import org.smarttuner.study.pruner.NopPruner;
+import org.smarttuner.study.sampler.Sampler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Starts a trial and prints its number and parameters (Optuna: {@code optuna ask}). The study is
+ * rebuilt from the file and the trial written in one transaction, so parallel asks never clash.
+ */
+@Command(name = "ask", mixinStandardHelpOptions = true,
+        description = {"Start a trial; prints {\"number\": N, \"params\": {...}}. An enqueued trial comes first.",
+            "Example: --search-space '{\"x\": {\"name\": \"FloatDistribution\", \"attributes\": "
+                    + "{\"low\": 0.0, \"high\": 1.0}}}'"})
+final class AskCommand implements Callable<Integer> {
+    @Mixin
+    StorageOptions storage;
+
+    @Option(names = "--search-space", required = true, paramLabel = "JSON",
+            description = "Parameter name -> Optuna distribution JSON object.")
+    String searchSpace;
+
+    @Option(names = "--sampler", defaultValue = "TPESampler",
+            description = "TPESampler, CmaEsSampler, RandomSampler or GridSampler (default: ${DEFAULT-VALUE}).")
+    String sampler;
+
+    @Option(names = "--sampler-kwargs", defaultValue = "{}", paramLabel = "JSON",
+            description = "Sampler options, e.g. {\"seed\": 1, \"multivariate\": true}.")
+    String samplerKwargs;
+
+    @Option(names = {"-f", "--format"}, defaultValue = "json", description = "json or table (default: "
+            + "${DEFAULT-VALUE}).")
+    OutputFormat format;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    static Map<String, Distribution> parseSpace(String json) {
+        JsonNode root;
+        try {
+            root = StudyJson.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new UsageException("--search-space is not JSON: " + json);
+        }
+        if (root == null || !root.isObject() || root.isEmpty()) {
+            throw new UsageException("--search-space must be a non-empty JSON object of parameter name -> "
+                    + "distribution, e.g. {\"x\": {\"name\": \"FloatDistribution\", \"attributes\": {\"low\": 0.0, "
+                    + "\"high\": 1.0}}}");
+        }
+        Map<String, Distribution> space = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            Map.Entry<String, JsonNode> e = it.next();
+            try {
+                space.put(e.getKey(), DistributionJson.parse(e.getValue().toString()));
+            } catch (DistributionException ex) {
+                throw new UsageException("--search-space: parameter '" + e.getKey() + "': " + ex.getMessage());
+            }
+        }
+        return space;
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, Distribution> space = parseSpace(searchSpace);
+        Sampler s = CliSampler.build(sampler, samplerKwargs);
+        FrozenTrial asked;
+        try (SqliteStudyStorage st = storage.open()) {
+            StudyInfo info = st.findStudy(storage.studyName).orElseThrow(() -> new UsageException("no study named '"
+                    + storage.studyName + "' in " + storage.storage + "; create it with smart-tuner create-study"));
+            asked = st.update(storage.studyName, trials -> {
+                Study study = Study.resume(info.name(), info.direction(), s, new NopPruner(), trials);
+                FrozenTrial t = study.ask(space);
+                return new Update<>(List.of(t), t);
+            });
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (format == OutputFormat.table) {
+            StudyJson.table(out, List.of(asked));
+        } else {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("number", asked.number());
+            m.put("params", asked.params());
+            out.println(StudyJson.write(m));
+        }
+        out.flush();
+        return Main.OK;
+    }
+}

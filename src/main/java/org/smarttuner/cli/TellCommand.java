@@ -1,0 +1,75 @@
+package org.smarttuner.cli;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.smarttuner.storage.SqliteStudyStorage;
+import org.smarttuner.storage.StudyInfo;
+import org.smarttuner.storage.Update;
+import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.Study;
+import org.smarttuner.study.StudyException;
+import org.smarttuner.study.TrialState;
+import org.smarttuner.study.pruner.NopPruner;
+import org.smarttuner.study.sampler.RandomSampler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Finishes a trial (Optuna: {@code optuna tell}). */
+@Command(name = "tell", mixinStandardHelpOptions = true,
+        description = "Finish a trial with its value, or as pruned or failed.")
+final class TellCommand implements Callable<Integer> {
+    @Mixin
+    StorageOptions storage;
+
+    @Option(names = "--trial-number", required = true, description = "The number ask printed.")
+    int number;
+
+    @Option(names = "--values", arity = "0..*", description = "The objective value (one: single objective).")
+    List<Double> values;
+
+    @Option(names = "--state", defaultValue = "complete", description = "complete, pruned or fail (default: "
+            + "${DEFAULT-VALUE}).")
+    String state;
+
+    @Option(names = "--skip-if-finished", description = "Succeed silently when the trial is already finished.")
+    boolean skipIfFinished;
+
+    @Override
+    public Integer call() {
+        TrialState s = switch (state.toLowerCase(java.util.Locale.ROOT)) {
+            case "complete" -> TrialState.COMPLETE;
+            case "pruned" -> TrialState.PRUNED;
+            case "fail" -> TrialState.FAIL;
+            default -> throw new UsageException("--state: '" + state + "' is not complete, pruned or fail");
+        };
+        if (values != null && values.size() > 1) {
+            throw new UsageException("--values: " + values.size() + " values given; studies here have one objective");
+        }
+        Optional<Double> value = values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+        if (s == TrialState.COMPLETE && value.isEmpty()) {
+            throw new UsageException("--values is required with --state complete");
+        }
+        try (SqliteStudyStorage st = storage.open()) {
+            StudyInfo info = st.findStudy(storage.studyName).orElseThrow(() -> new UsageException("no study named '"
+                    + storage.studyName + "' in " + storage.storage));
+            st.update(storage.studyName, trials -> {
+                Study study = Study.resume(info.name(), info.direction(), new RandomSampler(0), new NopPruner(),
+                        trials);
+                FrozenTrial t;
+                try {
+                    t = study.trial(number);
+                    if (skipIfFinished && t.state().isFinished()) {
+                        return new Update<>(List.of(), t);
+                    }
+                    t = study.tell(number, s, value);
+                } catch (StudyException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                return new Update<>(List.of(t), t);
+            });
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,111 @@
+package org.smarttuner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AskTellCommandsTest {
+    private static final String SPACE = "{\"x\": {\"name\": \"FloatDistribution\", \"attributes\": {\"low\": -2.0, "
+            + "\"high\": 2.0}}, \"opt\": {\"name\": \"CategoricalDistribution\", \"attributes\": {\"choices\": "
+            + "[\"adam\", \"sgd\"]}}}";
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void aShellLoopCanDriveAStudy() throws Exception {
+        String url = "sqlite:///" + dir.resolve("s.db");
+        assertEquals(0, run("create-study", "--storage", url, "--study-name", "loop", "--direction", "minimize")
+                .code());
+        ObjectMapper json = new ObjectMapper();
+        for (int i = 0; i < 12; i++) {
+            Run ask = run("ask", "--storage", url, "--study-name", "loop", "--search-space", SPACE,
+                    "--sampler-kwargs", "{\"seed\": 3}");
+            assertEquals(0, ask.code(), ask.err());
+            JsonNode a = json.readTree(ask.out());
+            assertEquals(i, a.get("number").asInt());
+            double x = a.get("params").get("x").asDouble();
+            double v = x * x + (a.get("params").get("opt").asText().equals("adam") ? 0 : 1);
+            Run tell = i == 5 ? run("tell", "--storage", url, "--study-name", "loop", "--trial-number", "5",
+                    "--state", "pruned")
+                    : run("tell", "--storage", url, "--study-name", "loop", "--trial-number", String.valueOf(i),
+                    "--values", String.valueOf(v));
+            assertEquals(0, tell.code(), tell.err());
+        }
+        Run trials = run("trials", "--storage", url, "--study-name", "loop", "-f", "json");
+        JsonNode all = json.readTree(trials.out());
+        assertEquals(12, all.size());
+        assertEquals("PRUNED", all.get(5).get("state").asText());
+        Run table = run("trials", "--storage", url, "--study-name", "loop");
+        assertTrue(table.out().startsWith("number | state"), table.out());
+        Run best = run("best-trial", "--storage", url, "--study-name", "loop", "-f", "json");
+        JsonNode b = json.readTree(best.out());
+        double bestValue = Double.POSITIVE_INFINITY;
+        for (JsonNode t : all) {
+            if (t.get("state").asText().equals("COMPLETE")) {
+                bestValue = Math.min(bestValue, t.get("value").asDouble());
+            }
+        }
+        assertEquals(bestValue, b.get("value").asDouble());
+        assertEquals(0, run("delete-study", "--storage", url, "--study-name", "loop").code());
+        Run gone = run("trials", "--storage", url, "--study-name", "loop");
+        assertEquals(Main.RUNTIME_ERROR, gone.code());
+        assertTrue(gone.err().contains("no study named 'loop'"), gone.err());
+    }
+
+    @Test
+    void mistakesGetClearMessages() throws Exception {
+        String url = "sqlite:///" + dir.resolve("s.db");
+        run("create-study", "--storage", url, "--study-name", "s");
+        Run dup = run("create-study", "--storage", url, "--study-name", "s");
+        assertEquals(Main.RUNTIME_ERROR, dup.code());
+        assertTrue(dup.err().contains("already exists"), dup.err());
+        assertEquals(0, run("create-study", "--storage", url, "--study-name", "s", "--skip-if-exists").code());
+        Run badSpace = run("ask", "--storage", url, "--study-name", "s", "--search-space", "{\"x\": {\"name\": "
+                + "\"FloatDistribution\", \"attributes\": {\"low\": 3.0, \"high\": 1.0}}}");
+        assertEquals(Main.USAGE_ERROR, badSpace.code());
+        assertTrue(badSpace.err().contains("'x'") && badSpace.err().contains("low must be <= high"), badSpace.err());
+        Run badSampler = run("ask", "--storage", url, "--study-name", "s", "--search-space", SPACE,
+                "--sampler-kwargs", "{\"sed\": 1}");
+        assertEquals(Main.USAGE_ERROR, badSampler.code());
+        assertTrue(badSampler.err().contains("'sed'") && badSampler.err().contains("seed"), badSampler.err());
+        Run noStudy = run("ask", "--storage", url, "--study-name", "t", "--search-space", SPACE);
+        assertEquals(Main.USAGE_ERROR, noStudy.code());
+        assertTrue(noStudy.err().contains("no study named 't'"), noStudy.err());
+        run("ask", "--storage", url, "--study-name", "s", "--search-space", SPACE);
+        assertEquals(0, run("tell", "--storage", url, "--study-name", "s", "--trial-number", "0", "--values", "1")
+                .code());
+        Run twice = run("tell", "--storage", url, "--study-name", "s", "--trial-number", "0", "--values", "2");
+        assertEquals(Main.USAGE_ERROR, twice.code());
+        assertTrue(twice.err().contains("is COMPLETE"), twice.err());
+        assertEquals(0, run("tell", "--storage", url, "--study-name", "s", "--trial-number", "0", "--values", "2",
+                "--skip-if-finished").code());
+        Run badUrl = run("trials", "--storage", "mysql://h/db", "--study-name", "s");
+        assertEquals(Main.USAGE_ERROR, badUrl.code());
+        assertTrue(badUrl.err().contains("sqlite:///"), badUrl.err());
+        Path junk = dir.resolve("junk.db");
+        Files.writeString(junk, "hello");
+        Run notDb = run("trials", "--storage", "sqlite:///" + junk, "--study-name", "s");
+        assertEquals(Main.RUNTIME_ERROR, notDb.code());
+        assertTrue(notDb.err().contains("is not an SQLite database"), notDb.err());
+        assertEquals("hello", Files.readString(junk));
+    }
+}
