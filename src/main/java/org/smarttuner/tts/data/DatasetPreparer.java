@@ -33,6 +33,9 @@ import org.smarttuner.tts.text.UnknownCharacterException;
  * the text, takes mel features from the {@link FeatureCache} or computes and stores them, applies
  * the bad-row policy and length limits, and splits train/validation with {@link SplitRule}.
  *
+ * <p>The caller reports {@link PrepareReport#summary()} (the CLI prints it; {@link PreparedDatasets}
+ * logs it), so the one summary line appears once.
+ *
  * <p>For a {@code ljspeech} corpus, {@code size} caps how many metadata rows are read (the first
  * ones); generated corpora have exactly {@code size} rows.
  */
@@ -142,10 +145,6 @@ public final class DatasetPreparer {
         PrepareReport report = new PrepareReport(dir.toString(), rows, usable.size(), train.size(), val.size(), skipped,
                 examples, dropped, reused, computed, cache.dir().toString(), audioSeconds,
                 (System.nanoTime() - start) / 1e9);
-        LOG.info(report.summary());
-        for (BadRow b : examples) {
-            LOG.info("  skipped {}", b.describe());
-        }
         return new PreparedDataset(train, val, Symbols.count(), audio, report);
     }
 
