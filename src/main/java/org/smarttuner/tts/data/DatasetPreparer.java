@@ -52,6 +52,16 @@ public final class DatasetPreparer {
      * @throws IOException when the dataset folder or metadata.csv cannot be read or the corpus cannot be generated
      */
     public static PreparedDataset prepare(DataSettings settings) throws IOException {
+        Path dir = Path.of(settings.path());
+        if (settings.corpus().equals("ljspeech") && !Files.isDirectory(dir)) {
+            throw new IOException("dataset folder " + dir + " does not exist (data.path; a folder in LJSpeech layout)");
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return prepareLocked(settings, dir);
+        }
+    }
+
+    private static PreparedDataset prepareLocked(DataSettings settings, Path dir) throws IOException {
         long start = System.nanoTime();
         boolean failOnBad = switch (settings.badRows()) {
             case "skip" -> false;
@@ -59,7 +69,6 @@ public final class DatasetPreparer {
             default -> throw new IllegalArgumentException("bad_rows must be skip or fail, got '" + settings.badRows() + "'");
         };
         TextEncoder encoder = TextEncoder.of(settings.textCleaners(), settings.unknownChars());
-        Path dir = Path.of(settings.path());
         ensureCorpus(settings, dir);
         LjSpeechLayout layout = new LjSpeechLayout(dir);
         LjSpeechLayout.Contents contents = layout.read(settings.size());
