@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Tunes Tacotron2 text-to-speech training on Apache Spark.",
-        subcommands = {ConfigCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConfigCommand.class, BenchTrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int RUNTIME_ERROR = 1;
