@@ -15,7 +15,13 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Tunes Tacotron2 text-to-speech training on Apache Spark.",
-        subcommands = {ConfigCommand.class, BenchTrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConfigCommand.class,
+            CorpusCommand.class,
+            PrepareCommand.class,
+            BenchDataCommand.class,
+            TrainCommand.class,
+            BenchTrainCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int RUNTIME_ERROR = 1;
@@ -52,7 +58,7 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExitCodeExceptionMapper(e -> e instanceof ConfigException || e instanceof UsageException
-                ? USAGE_ERROR : RUNTIME_ERROR);
+                || e instanceof CommandLine.ParameterException ? USAGE_ERROR : RUNTIME_ERROR);
         cl.setExecutionExceptionHandler((e, line, parseResult) -> {
             PrintWriter w = line.getErr();
             if (e instanceof ConfigException || e instanceof UsageException) {
