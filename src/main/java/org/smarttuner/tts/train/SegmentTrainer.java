@@ -40,10 +40,17 @@ public final class SegmentTrainer {
     }
 
     public static SegmentResult run(TrainingSegment segment, TrainingData data) {
+        // PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that
+        // started the engine. A Spark task thread would then initialise and update parameters with grad
+        // mode on ("a leaf Variable that requires grad is being used in an in-place operation").
+        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         try (TrainingGuard guard = TrainingGuard.acquire("a segment to epoch " + segment.toEpoch());
                 NDManager trial = NDManager.newBaseManager(segment.device())) {
             TrainingSession session = open(segment, data, trial);
             return train(segment, data, session, trial);
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
         }
     }
 
