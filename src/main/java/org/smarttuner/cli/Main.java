@@ -15,8 +15,10 @@ import picocli.CommandLine.ScopeType;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Tunes Tacotron2 text-to-speech training on Apache Spark.",
-        subcommands = {TuneCommand.class, ConfigCommand.class, BenchCommand.class, CreateStudyCommand.class,
-            AskCommand.class, TellCommand.class, TrialsCommand.class, BestTrialCommand.class, DeleteStudyCommand.class,
+        subcommands = {TuneCommand.class, TrainCommand.class, ConfigCommand.class, CorpusCommand.class,
+            PrepareCommand.class, CreateStudyCommand.class, AskCommand.class, TellCommand.class, TrialsCommand.class,
+            BestTrialCommand.class, DeleteStudyCommand.class, BenchCommand.class, BenchDataCommand.class,
+            BenchTrainCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;

@@ -45,6 +45,7 @@ public final class MlflowMirror implements StudyMirror {
     private final Map<Integer, String> runIds = new ConcurrentHashMap<>();
     private final Set<Integer> started = new HashSet<>();
     private final Set<Integer> finished = new HashSet<>();
+    private final List<java.util.concurrent.CompletableFuture<Void>> pending = new ArrayList<>();
     private Double best;
     private boolean studyFailed;
 
@@ -79,7 +80,7 @@ public final class MlflowMirror implements StudyMirror {
             Optional<String> kept = Optional.ofNullable((String) t.systemAttrs().get(TrialCodec.MLFLOW_RUN));
             kept.ifPresent(id -> runIds.put(t.number(), id));
             int n = t.number();
-            tracker.trialStarted(n, t.params(), kept).thenAccept(id -> id.ifPresent(i -> runIds.put(n, i)));
+            pending.add(tracker.trialStarted(n, t.params(), kept).thenAccept(id -> id.ifPresent(i -> runIds.put(n, i))));
         }
         for (MetricRow m : newMetrics) {
             Map<String, Double> values = new LinkedHashMap<>();
@@ -115,6 +116,26 @@ public final class MlflowMirror implements StudyMirror {
     private static void put(Map<String, Double> m, String k, Double v) {
         if (v != null && Double.isFinite(v)) {
             m.put(k, v);
+        }
+    }
+
+    @Override
+    public void settle(java.time.Duration requested) {
+        java.time.Duration timeout = requested.compareTo(flushTimeout) < 0 ? requested : flushTimeout;
+        java.util.concurrent.CompletableFuture<?>[] all;
+        synchronized (this) {
+            all = pending.toArray(new java.util.concurrent.CompletableFuture<?>[0]);
+        }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(all).get(timeout.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            LOG.info("MLflow has not confirmed every trial run after {} s; their ids are stored when it does",
+                    timeout.toSeconds());
+        } catch (java.util.concurrent.ExecutionException e) {
+            LOG.warn("MLflow run creation failed: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

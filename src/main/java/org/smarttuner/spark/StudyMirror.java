@@ -20,6 +20,10 @@ public interface StudyMirror extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** Waits up to {@code timeout} for answers still outstanding (ids the mirror will report). */
+    default void settle(java.time.Duration timeout) {
+    }
+
     /** Waits a bounded time for anything queued, and says what could not be sent. */
     @Override
     default void close() {

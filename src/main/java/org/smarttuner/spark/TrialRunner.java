@@ -2,7 +2,6 @@ package org.smarttuner.spark;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -10,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkEnv;
@@ -20,14 +17,11 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.resource.ResourceInformation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.smarttuner.tts.data.Batch;
-import org.smarttuner.tts.data.BatchIndices;
-import org.smarttuner.tts.data.BatchLoader;
 import org.smarttuner.tts.data.DataSettings;
-import org.smarttuner.tts.data.DatasetPreparer;
 import org.smarttuner.tts.data.PreparedDataset;
-import org.smarttuner.tts.train.BatchSource;
+import org.smarttuner.tts.data.PreparedDatasets;
 import org.smarttuner.tts.train.EpochMetrics;
+import org.smarttuner.tts.train.LoaderBatchSource;
 import org.smarttuner.tts.train.SegmentResult;
 import org.smarttuner.tts.train.SegmentTrainer;
 import org.smarttuner.tts.train.TrainingData;
@@ -46,7 +40,6 @@ import org.smarttuner.tts.train.TrainingSegment;
 public final class TrialRunner implements SegmentWork {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TrialRunner.class);
-    private static final Map<DataSettings, PreparedDataset> DATASETS = new ConcurrentHashMap<>();
     private static final ReentrantLock ONE_TRAINING = new ReentrantLock(true);
 
     @Override
@@ -76,11 +69,8 @@ public final class TrialRunner implements SegmentWork {
             ONE_TRAINING.lock();
             try {
                 PreparedDataset data = dataset(r.data());
-                TrainingData training = new TrainingData(
-                        source(new BatchLoader(data.train(), r.training().batchSize(), r.model().nFramesPerStep())),
-                        source(new BatchLoader(data.validation(), r.training().batchSize(),
-                                r.model().nFramesPerStep())),
-                        data.nSymbols(), data.nMels());
+                TrainingData training = LoaderBatchSource.of(data, r.training().batchSize(),
+                        r.model().nFramesPerStep());
                 result = SegmentTrainer.run(new TrainingSegment(r.model(), r.training(), device, r.fromEpoch(),
                         r.toEpoch(), resume, out, Optional.empty()), training);
             } catch (IllegalArgumentException | IllegalStateException | OutOfMemoryError
@@ -183,39 +173,11 @@ public final class TrialRunner implements SegmentWork {
 
     /** Features prepared once per dataset and audio settings, kept for the executor JVM's life. */
     static PreparedDataset dataset(DataSettings settings) {
-        return DATASETS.computeIfAbsent(settings, s -> {
-            try {
-                long t0 = System.nanoTime();
-                PreparedDataset d = DatasetPreparer.prepare(s);
-                LOG.info("dataset {} loaded in this executor: {} train / {} validation utterances ({} ms)", s.path(),
-                        d.train().size(), d.validation().size(), (System.nanoTime() - t0) / 1_000_000);
-                return d;
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot prepare the dataset at " + s.path() + ": " + e.getMessage(), e);
-            }
-        });
-    }
-
-    /** A loader as the trainer's batch source: the plan of a pass is computed once per pass seed. */
-    static BatchSource source(BatchLoader loader) {
-        return new BatchSource() {
-            private long planSeed;
-            private List<BatchIndices> plan;
-
-            @Override
-            public int batchCount() {
-                return loader.batchesPerEpoch();
-            }
-
-            @Override
-            public synchronized Batch batch(long passSeed, int index, NDManager manager, Device device) {
-                if (plan == null || planSeed != passSeed) {
-                    plan = loader.plan(passSeed);
-                    planSeed = passSeed;
-                }
-                return loader.assemble(plan.get(index), manager, device);
-            }
-        };
+        try {
+            return PreparedDatasets.get(settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the dataset at " + settings.path() + ": " + e.getMessage(), e);
+        }
     }
 
     private static void deleteTree(Path dir) {

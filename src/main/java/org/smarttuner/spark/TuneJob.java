@@ -106,6 +106,7 @@ public final class TuneJob {
             open();
             String reason = loop(startedAt);
             writer.flush();
+            syncMirrorAttributes();
             return summary(startedAt, reason, reason.startsWith("stopped:"));
         } catch (DriverAbort e) {
             aborted = true;
@@ -365,6 +366,7 @@ public final class TuneJob {
 
     /** A change for the writer: events and metrics of one trial, its latest row, bookkeeping on record. */
     private final class Change {
+        int number = -1;
         final List<EventRow> events;
         final List<MetricRow> metrics;
         final InFlight segment;
@@ -396,7 +398,7 @@ public final class TuneJob {
     }
 
     private void record(Change c) {
-        int n = c.events.isEmpty() ? c.segment.request().number() : c.events.get(0).number();
+        int n = c.number >= 0 ? c.number : c.events.isEmpty() ? c.segment.request().number() : c.events.get(0).number();
         for (StudyMirror m : mirrors) {
             Map<String, Object> attrs = m.attributesFor(n);
             if (!attrs.isEmpty()) {
@@ -417,6 +419,34 @@ public final class TuneJob {
                 Checkpoints.deleteTrialQuietly(spark, config.execution().checkpointDir(), name, n);
             }
         }));
+    }
+
+    /**
+     * Mirrors learn some ids only after a trial's last change (an MLflow run id comes back from the
+     * server): wait for them a bounded time and store them with their trials.
+     */
+    private void syncMirrorAttributes() {
+        for (StudyMirror m : mirrors) {
+            m.settle(Duration.ofSeconds(30));
+        }
+        boolean any = false;
+        for (FrozenTrial t : study.trials()) {
+            for (StudyMirror m : mirrors) {
+                Map<String, Object> attrs = m.attributesFor(t.number());
+                boolean changed = attrs.entrySet().stream()
+                        .anyMatch(e -> !e.getValue().equals(t.systemAttrs().get(e.getKey())));
+                if (changed) {
+                    Change c = new Change(List.of());
+                    c.number = t.number();
+                    record(c);
+                    any = true;
+                    break;
+                }
+            }
+        }
+        if (any) {
+            writer.flush();
+        }
     }
 
     private void progress(Instant startedAt) {

@@ -33,6 +33,9 @@ import org.smarttuner.tts.text.UnknownCharacterException;
  * the text, takes mel features from the {@link FeatureCache} or computes and stores them, applies
  * the bad-row policy and length limits, and splits train/validation with {@link SplitRule}.
  *
+ * <p>The caller reports {@link PrepareReport#summary()} (the CLI prints it; {@link PreparedDatasets}
+ * logs it), so the one summary line appears once.
+ *
  * <p>For a {@code ljspeech} corpus, {@code size} caps how many metadata rows are read (the first
  * ones); generated corpora have exactly {@code size} rows.
  */
@@ -49,6 +52,16 @@ public final class DatasetPreparer {
      * @throws IOException when the dataset folder or metadata.csv cannot be read or the corpus cannot be generated
      */
     public static PreparedDataset prepare(DataSettings settings) throws IOException {
+        Path dir = Path.of(settings.path());
+        if (settings.corpus().equals("ljspeech") && !Files.isDirectory(dir)) {
+            throw new IOException("dataset folder " + dir + " does not exist (data.path; a folder in LJSpeech layout)");
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return prepareLocked(settings, dir);
+        }
+    }
+
+    private static PreparedDataset prepareLocked(DataSettings settings, Path dir) throws IOException {
         long start = System.nanoTime();
         boolean failOnBad = switch (settings.badRows()) {
             case "skip" -> false;
@@ -56,7 +69,6 @@ public final class DatasetPreparer {
             default -> throw new IllegalArgumentException("bad_rows must be skip or fail, got '" + settings.badRows() + "'");
         };
         TextEncoder encoder = TextEncoder.of(settings.textCleaners(), settings.unknownChars());
-        Path dir = Path.of(settings.path());
         ensureCorpus(settings, dir);
         LjSpeechLayout layout = new LjSpeechLayout(dir);
         LjSpeechLayout.Contents contents = layout.read(settings.size());
@@ -142,10 +154,6 @@ public final class DatasetPreparer {
         PrepareReport report = new PrepareReport(dir.toString(), rows, usable.size(), train.size(), val.size(), skipped,
                 examples, dropped, reused, computed, cache.dir().toString(), audioSeconds,
                 (System.nanoTime() - start) / 1e9);
-        LOG.info(report.summary());
-        for (BadRow b : examples) {
-            LOG.info("  skipped {}", b.describe());
-        }
         return new PreparedDataset(train, val, Symbols.count(), audio, report);
     }
 
