@@ -78,6 +78,8 @@ final class BenchStorageCommand implements Callable<Integer> {
             }
             TpeSampler tpe = new TpeSampler(1);
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long c0 = mx.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             int rounds = 0;
             while (System.nanoTime() < end) {
@@ -92,12 +94,14 @@ final class BenchStorageCommand implements Callable<Integer> {
                 rounds++;
             }
             double askTellRate = rounds / ((System.nanoTime() - t0) / 1e9);
+            double askTellCpuMs = (mx.getCurrentThreadCpuTime() - c0) / 1e6 / Math.max(1, rounds);
             long readsAfterAskTell = reads.get();
             // Trial rows: batches of 50 finished trials with 3 params and 20 intermediate values each.
             Study gen = Study.create("rows", StudyDirection.MINIMIZE, new org.smarttuner.study.sampler.RandomSampler(1),
                     new NopPruner());
             long end2 = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             long t1 = System.nanoTime();
+            long c1 = mx.getCurrentThreadCpuTime();
             long written = 0;
             while (System.nanoTime() < end2) {
                 List<FrozenTrial> batch = new ArrayList<>();
@@ -112,15 +116,17 @@ final class BenchStorageCommand implements Callable<Integer> {
                 written += batch.size();
             }
             double rowRate = written / ((System.nanoTime() - t1) / 1e9);
+            double rowCpuMs = (mx.getCurrentThreadCpuTime() - c1) / 1e6 / Math.max(1, written);
             stop.set(true);
             for (Thread t : threads) {
                 t.join(10_000);
             }
-            out.printf(Locale.ROOT, "in-process ask+tell: %d round trips in %d s = %.1f/s (study grew to %d trials), "
-                    + "%d reader(s) made %d full reads meanwhile%n", rounds, seconds, askTellRate, rounds, readers,
-                    readsAfterAskTell);
+            out.printf(Locale.ROOT, "in-process ask+tell: %d round trips in %d s = %.1f/s wall, %.2f ms CPU each "
+                    + "(study grew to %d trials); %d reader(s) made %d full reads meanwhile%n", rounds, seconds,
+                    askTellRate, askTellCpuMs, rounds, readers, readsAfterAskTell);
             out.printf(Locale.ROOT, "trial rows written: %d trials (3 params, 20 intermediate values each, batches "
-                    + "of 50) in %d s = %.0f trials/s, with %d reader(s)%n", written, seconds, rowRate, readers);
+                    + "of 50) in %d s = %.0f trials/s wall, %.3f ms CPU per trial, with %d reader(s)%n", written,
+                    seconds, rowRate, rowCpuMs, readers);
             out.flush();
         }
         if (cliRounds > 0) {
