@@ -115,7 +115,7 @@ public final class DatasetPreparer {
                             mel = hit.mel();
                             reused++;
                         } else {
-                            Result r = compute(wav, mels, manager, metadata, row);
+                            Result r = compute(wav, mels, manager, metadata, row, settings.maxFrames());
                             bad = r.bad();
                             if (r.mel() != null) {
                                 mel = r.mel();
@@ -183,7 +183,8 @@ public final class DatasetPreparer {
     private record Result(MelFrames mel, Optional<BadRow> bad) {
     }
 
-    private static Result compute(Path wav, MelSpectrogram mels, NDManager manager, String metadata, MetadataRow row) {
+    private static Result compute(Path wav, MelSpectrogram mels, NDManager manager, String metadata, MetadataRow row,
+            int maxFrames) {
         int rate = mels.settings().sampleRate();
         Audio a;
         try {
@@ -202,6 +203,12 @@ public final class DatasetPreparer {
         if (a.samples().length < mels.minSamples()) {
             return new Result(null, Optional.of(new BadRow(metadata, row.line(), row.id(), BadRowKind.AUDIO_TOO_SHORT,
                     wav + " has " + a.samples().length + " samples, the STFT needs at least " + mels.minSamples())));
+        }
+        int frames = mels.frames(a.samples().length);
+        if (frames > maxFrames) {
+            // known from the sample count: no need to compute features that would be thrown away
+            return new Result(null, Optional.of(new BadRow(metadata, row.line(), row.id(), BadRowKind.AUDIO_TOO_LONG,
+                    frames + " mel frames, max_frames is " + maxFrames)));
         }
         return new Result(mels.compute(a.samples(), manager), Optional.empty());
     }
