@@ -11,6 +11,7 @@ import org.smarttuner.config.ConfigPrinter;
 import org.smarttuner.config.StudyFactory;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.spark.MlflowMirror;
+import org.smarttuner.spark.SqliteMirror;
 import org.smarttuner.spark.StudyMirror;
 import org.smarttuner.spark.results.DeltaResultStore;
 import org.smarttuner.tracking.StudyInfo;
@@ -26,6 +27,8 @@ final class Mirrors {
 
     static List<StudyMirror> open(TunerConfig config, SparkSession spark) {
         List<StudyMirror> mirrors = new ArrayList<>();
+        mirrors.add(new SqliteMirror(java.nio.file.Path.of(config.output().sqlitePath()), config.study().name(),
+                StudyFactory.direction(config.study())));
         var m = config.output().mlflow();
         List<UnsentItem> overflow = Collections.synchronizedList(new ArrayList<>());
         StudyTracker tracker = Trackers.open(m.trackingUri(), m.experiment(), m.flushTimeout(), m.queueCapacity(),

@@ -20,6 +20,11 @@ public interface StudyMirror extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** Trials this mirror already holds for the study (a study file Optuna started), to continue them. */
+    default List<FrozenTrial> existingTrials() {
+        return List.of();
+    }
+
     /** Waits up to {@code timeout} for answers still outstanding (ids the mirror will report). */
     default void settle(java.time.Duration timeout) {
     }

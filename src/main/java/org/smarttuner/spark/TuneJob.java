@@ -138,6 +138,17 @@ public final class TuneJob {
     private void open() {
         List<TrialRow> rows = store.trials(name);
         List<FrozenTrial> history = rows.stream().map(TrialCodec::fromRow).toList();
+        String origin = "Delta";
+        if (history.isEmpty()) {
+            for (StudyMirror m : mirrors) {
+                List<FrozenTrial> existing = m.existingTrials();
+                if (!existing.isEmpty()) {
+                    history = existing;
+                    origin = "the " + m.name() + " mirror (not in Delta yet)";
+                    break;
+                }
+            }
+        }
         study = Study.resume(name, StudyFactory.direction(config.study()), StudyFactory.sampler(config.study().sampler()),
                 StudyFactory.pruner(config.study().pruner(), maxEpochs), history, clock);
         if (history.isEmpty()) {
@@ -147,6 +158,10 @@ public final class TuneJob {
             return;
         }
         List<Change> changes = new ArrayList<>();
+        // Mirrors may be behind Delta (a driver that died between the two): bring them level first.
+        writer.submit(new ResultWriter.Change(
+                origin.equals("Delta") ? List.of() : history.stream().map(t -> TrialCodec.toRow(name, t,
+                        clock.instant())).toList(), List.of(), List.of(), history, at -> { }));
         long orphans = 0;
         for (FrozenTrial t : history) {
             if (t.state() == TrialState.RUNNING) {
@@ -157,8 +172,8 @@ public final class TuneJob {
             }
         }
         Map<TrialState, Long> counts = counts();
-        LOG.info("Study {}: resumed from Delta with {} trials {}; {} running trials continue from their checkpoints"
-                + "{}", name, history.size(), counts, toContinue.size(),
+        LOG.info("Study {}: resumed from {} with {} trials {}; {} running trials continue from their checkpoints"
+                + "{}", name, origin, history.size(), counts, toContinue.size(),
                 orphans > 0 ? " (" + orphans + " rows written after the last recorded state were dropped)" : "");
         changes.forEach(this::record);
     }
