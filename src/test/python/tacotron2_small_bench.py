@@ -1,4 +1,4 @@
-"""PyTorch eager reference for `smart-tuner bench-train`: the same Tacotron2 network, written the way
+"""PyTorch eager reference for `smart-tuner bench train`: the same Tacotron2 network, written the way
 NVIDIA's reference (github.com/NVIDIA/tacotron2, model.py) writes it, so the two can be timed side by
 side. Teacher forcing, Adam, global grad-norm clip; full-length random batch.
 

@@ -4,14 +4,19 @@ import picocli.CommandLine.Command;
 
 /** Benchmarks (figures for notes and reviews, never assertions). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: `bench sampler` compares samplers on test functions; `bench storage` measures the study file.",
-        subcommands = {BenchSamplerCommand.class, BenchStorageCommand.class})
+        description = {"Benchmarks (figures, never pass/fail):",
+            "  sampler  samplers on test functions, side by side with Optuna",
+            "  storage  the SQLite study file: ask/tell round trips, rows written",
+            "  data     feature extraction and batch assembly",
+            "  train    Tacotron2 training throughput (mel frames/s, ms/step, peak memory)"},
+        subcommands = {BenchSamplerCommand.class, BenchStorageCommand.class, BenchDataCommand.class,
+            BenchTrainCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: sampler");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: sampler, storage, data or train");
     }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Measures the data pipeline: feature extraction speed, feature cache size, batch assembly time. */
-@Command(name = "bench-data", mixinStandardHelpOptions = true,
+@Command(name = "data", mixinStandardHelpOptions = true,
         description = {"Measure the data pipeline with Tacotron2's audio settings (22050 Hz, hop 256, 80 mels):",
             "feature extraction speed (seconds of audio per second, WAV reading included), the feature",
             "cache's size per hour of audio (on disk and in memory), the time to load it back, and the",

@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
  * Training-throughput benchmark: teacher-forced steps of one Tacotron2 size on a full-length
  * random batch. Defaults: the small preset, batch 8, 60 tokens, 200 frames, one frame per step.
  */
-@Command(name = "bench-train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Measure Tacotron2 training speed: median ms per step after warm-up, mel frames/s,",
             "peak resident memory. Model and training settings come from the configuration",
             "(model.preset defaults to small and n_frames_per_step to 1 here; --set overrides)."})
@@ -58,7 +58,7 @@ final class BenchTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (batchSize < 1 || tokens < 1 || frames < 1 || steps < 1 || warmup < 0 || symbols < 2) {
-            throw new UsageException("bench-train needs --batch-size, --tokens, --frames, --steps >= 1, --symbols >= 2"
+            throw new UsageException("bench train needs --batch-size, --tokens, --frames, --steps >= 1, --symbols >= 2"
                     + " and --warmup >= 0");
         }
         List<String> sets = new ArrayList<>(List.of("model.preset=" + preset, "model.n_frames_per_step=1"));
@@ -72,7 +72,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainBenchmark.Result r = TrainBenchmark.run(config.model(), config.training(), dev, batchSize, tokens, frames,
                 symbols, config.data().audio().nMels(), warmup, steps);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "bench-train: preset %s, %,d parameters, device %s, %d threads%n", preset,
+        out.printf(Locale.ROOT, "bench train: preset %s, %,d parameters, device %s, %d threads%n", preset,
                 r.parameters(), dev, ai.djl.pytorch.jni.JniUtils.getNumThreads());
         out.printf(Locale.ROOT, "batch %d x %d tokens x %d frames, %d warm-up + %d measured steps%n", batchSize,
                 tokens, frames, warmup, steps);

@@ -83,7 +83,7 @@ class DataCommandsTest {
 
     @Test
     void benchDataPrintsEveryFigure() {
-        Run r = run("bench-data", "--size", "12", "--epochs", "1", "--batch-size", "4");
+        Run r = run("bench", "data", "--size", "12", "--epochs", "1", "--batch-size", "4");
         assertEquals(0, r.code(), r.err());
         for (String figure : List.of("s of audio per s", "MB on disk and", "per hour of audio", "batch assembly (B=4, r=2")) {
             assertTrue(r.out().contains(figure), figure + " in " + r.out());
