@@ -104,7 +104,8 @@ public final class ConfigPrinter {
         return out;
     }
 
-    static String snake(String camel) {
+    /** camelCase to snake_case: record components to the YAML keys and Delta columns they stand for. */
+    public static String snake(String camel) {
         StringBuilder sb = new StringBuilder();
         for (char ch : camel.toCharArray()) {
             if (Character.isUpperCase(ch)) {

@@ -87,15 +87,7 @@ public final class ResultTables {
             List.of("study", "trial", "kind", "key", "step"));
 
     static String column(String camel) {
-        StringBuilder sb = new StringBuilder();
-        for (char ch : camel.toCharArray()) {
-            if (Character.isUpperCase(ch)) {
-                sb.append('_').append(Character.toLowerCase(ch));
-            } else {
-                sb.append(ch);
-            }
-        }
-        return sb.toString();
+        return org.smarttuner.config.ConfigPrinter.snake(camel);
     }
 
     private static DataType sqlType(RecordComponent c) {
