@@ -1,7 +1,6 @@
 package org.smarttuner.tts.audio;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -30,10 +29,6 @@ public final class WavWriter {
         }
         Files.write(file, bytes);
         return true;
-    }
-
-    public static void write(OutputStream out, float[] samples, int sampleRate) throws IOException {
-        out.write(encode(samples, sampleRate));
     }
 
     static byte[] encode(float[] samples, int sampleRate) {

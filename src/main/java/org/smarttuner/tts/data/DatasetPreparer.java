@@ -52,6 +52,16 @@ public final class DatasetPreparer {
      * @throws IOException when the dataset folder or metadata.csv cannot be read or the corpus cannot be generated
      */
     public static PreparedDataset prepare(DataSettings settings) throws IOException {
+        Path dir = Path.of(settings.path());
+        if (settings.corpus().equals("ljspeech") && !Files.isDirectory(dir)) {
+            throw new IOException("dataset folder " + dir + " does not exist (data.path; a folder in LJSpeech layout)");
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return prepareLocked(settings, dir);
+        }
+    }
+
+    private static PreparedDataset prepareLocked(DataSettings settings, Path dir) throws IOException {
         long start = System.nanoTime();
         boolean failOnBad = switch (settings.badRows()) {
             case "skip" -> false;
@@ -59,7 +69,6 @@ public final class DatasetPreparer {
             default -> throw new IllegalArgumentException("bad_rows must be skip or fail, got '" + settings.badRows() + "'");
         };
         TextEncoder encoder = TextEncoder.of(settings.textCleaners(), settings.unknownChars());
-        Path dir = Path.of(settings.path());
         ensureCorpus(settings, dir);
         LjSpeechLayout layout = new LjSpeechLayout(dir);
         LjSpeechLayout.Contents contents = layout.read(settings.size());
@@ -106,7 +115,7 @@ public final class DatasetPreparer {
                             mel = hit.mel();
                             reused++;
                         } else {
-                            Result r = compute(wav, mels, manager, metadata, row);
+                            Result r = compute(wav, mels, manager, metadata, row, settings.maxFrames());
                             bad = r.bad();
                             if (r.mel() != null) {
                                 mel = r.mel();
@@ -174,7 +183,8 @@ public final class DatasetPreparer {
     private record Result(MelFrames mel, Optional<BadRow> bad) {
     }
 
-    private static Result compute(Path wav, MelSpectrogram mels, NDManager manager, String metadata, MetadataRow row) {
+    private static Result compute(Path wav, MelSpectrogram mels, NDManager manager, String metadata, MetadataRow row,
+            int maxFrames) {
         int rate = mels.settings().sampleRate();
         Audio a;
         try {
@@ -193,6 +203,12 @@ public final class DatasetPreparer {
         if (a.samples().length < mels.minSamples()) {
             return new Result(null, Optional.of(new BadRow(metadata, row.line(), row.id(), BadRowKind.AUDIO_TOO_SHORT,
                     wav + " has " + a.samples().length + " samples, the STFT needs at least " + mels.minSamples())));
+        }
+        int frames = mels.frames(a.samples().length);
+        if (frames > maxFrames) {
+            // known from the sample count: no need to compute features that would be thrown away
+            return new Result(null, Optional.of(new BadRow(metadata, row.line(), row.id(), BadRowKind.AUDIO_TOO_LONG,
+                    frames + " mel frames, max_frames is " + maxFrames)));
         }
         return new Result(mels.compute(a.samples(), manager), Optional.empty());
     }

@@ -38,8 +38,9 @@ public final class EspeakCorpus {
         return String.format(Locale.ROOT, "ESP-%06d", index);
     }
 
-    public String text(int index) {
-        return Sentences.sentence(seed, index);
+    /** The first {@code size} texts (distinct sentences; the list for a smaller size is a prefix). */
+    public List<String> texts(int size) {
+        return Sentences.distinct(seed, size);
     }
 
     /** Checks that espeak-ng runs, with an error that says how to install it. */
@@ -72,8 +73,9 @@ public final class EspeakCorpus {
         Files.createDirectories(dir.resolve(LjSpeechLayout.WAVS));
         Files.deleteIfExists(dir.resolve(CorpusMarker.FILE));
         List<String> lines = new ArrayList<>(size);
+        List<String> texts = texts(size);
         for (int i = 0; i < size; i++) {
-            String text = text(i);
+            String text = texts.get(i);
             Path wav = layout.wav(id(i));
             speak(text, wav);
             lines.add(id(i) + "|" + text + "|" + text);
@@ -89,7 +91,7 @@ public final class EspeakCorpus {
             Audio a = WavReader.read(raw);
             if (a.sampleRate() == sampleRate) {
                 // rewritten so the data-size field is exact (espeak-ng streams and leaves it open)
-                WavWriter.write(wav, a.samples(), sampleRate);
+                WavWriter.writeIfChanged(wav, a.samples(), sampleRate);
             } else {
                 run(List.of("sox", raw.toString(), "-r", Integer.toString(sampleRate), "-b", "16", "-c", "1",
                         wav.toString()));

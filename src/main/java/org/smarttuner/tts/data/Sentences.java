@@ -30,7 +30,7 @@ final class Sentences {
         Random r = new Random(seed * 0x2545F4914F6CDD1DL + index);
         String s;
         switch (r.nextInt(5)) {
-            case 0 -> s = cap(pick(r, QUESTIONS)) + " " + pick(r, OBJECTS) + "?";
+            case 0 -> s = cap(pick(r, QUESTIONS)) + " " + pick(r, OBJECTS) + " " + pick(r, PLACES) + "?";
             case 1 -> s = cap(pick(r, SUBJECTS)) + " " + pick(r, VERBS) + " " + (2 + r.nextInt(97)) + " "
                     + pick(r, List.of("boxes", "letters", "apples", "stones", "books")) + " " + pick(r, PLACES) + ".";
             case 2 -> s = cap(pick(r, PLACES)) + ", " + pick(r, SUBJECTS) + " " + pick(r, VERBS) + " "
@@ -41,6 +41,15 @@ final class Sentences {
                     + pick(r, PLACES) + "!";
         }
         return s;
+    }
+
+    /** The first {@code n} distinct sentences of the seed's sequence (a repeated sentence would teach nothing new). */
+    static List<String> distinct(long seed, int n) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (int i = 0; out.size() < n; i++) {
+            out.add(sentence(seed, i));
+        }
+        return List.copyOf(out);
     }
 
     private static String pick(Random r, List<String> words) {

@@ -62,6 +62,26 @@ class DatasetPreparerTest {
         assertEquals(20, DatasetPreparer.prepare(s).report().featuresReused(), "the first settings' cache is still there");
     }
 
+    /** The embedded default's limits (max_text_length 40, max_frames 200) keep every synthetic item. */
+    @Test
+    void syntheticItemsBatchWithinTheDefaultLimits(@TempDir Path tmp) throws IOException {
+        DataSettings s = TestData.settings("synthetic", tmp.resolve("syn"), 40);
+        DataSettings tight = new DataSettings(s.corpus(), s.path(), s.size(), s.seed(), s.valFraction(), "fail",
+                "fail", s.textCleaners(), 40, 200, s.audio());
+        PreparedDataset p = DatasetPreparer.prepare(tight);
+        assertEquals(40, p.report().usable());
+        BatchLoader loader = new BatchLoader(p.train(), 8, 2);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu())) {
+            for (BatchIndices b : loader.plan(1)) {
+                try (Batch batch = loader.assemble(b, m, ai.djl.Device.cpu())) {
+                    assertTrue(batch.mel().getShape().get(2) <= 200);
+                    assertEquals(80, batch.mel().getShape().get(1));
+                    assertTrue(batch.text().getShape().get(1) <= SyntheticCorpus.MAX_SYMBOLS);
+                }
+            }
+        }
+    }
+
     @Test
     void recomputesOnlyAnEditedWav(@TempDir Path tmp) throws IOException {
         Path dir = tmp.resolve("syn");

@@ -31,7 +31,10 @@ class EspeakCorpusTest {
             assertEquals(s, Sentences.sentence(7, i));
             assertTrue(strict.encode(s).ids().length > 10, s);
         }
-        assertTrue(!Sentences.sentence(7, 0).equals(Sentences.sentence(8, 0)) || !Sentences.sentence(7, 1).equals(Sentences.sentence(8, 1)));
+        List<String> texts = new EspeakCorpus(7, 22050).texts(500);
+        assertEquals(500, new java.util.HashSet<>(texts).size(), "distinct");
+        assertEquals(texts.subList(0, 100), new EspeakCorpus(7, 22050).texts(100), "a smaller corpus is a prefix");
+        assertTrue(!texts.subList(0, 10).equals(new EspeakCorpus(8, 22050).texts(10)), "another seed, other texts");
     }
 
     /** Needs espeak-ng on the PATH (install.sh installs it); fails, not skips, without it. */
