@@ -66,6 +66,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         options.sets = sets;
         TunerConfig config = options.load();
         Device dev = parseDevice(device);
+        ai.djl.engine.Engine.getInstance(); // loads libtorch before its thread count is set
         if (threads != null) {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }

@@ -32,7 +32,7 @@ public final class AlignmentImage {
         if (steps == 0 || tokens == 0) {
             return;
         }
-        int scale = Math.max(1, Math.min(4, 600 / Math.max(steps, tokens)));
+        int scale = Math.max(1, Math.min(12, 600 / Math.max(steps, tokens)));
         BufferedImage img = new BufferedImage(steps * scale, tokens * scale, BufferedImage.TYPE_INT_RGB);
         for (int s = 0; s < steps; s++) {
             for (int t = 0; t < tokens; t++) {

@@ -36,6 +36,7 @@ import org.smarttuner.tts.data.Batch;
  * </ul>
  */
 public final class SegmentTrainer {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SegmentTrainer.class);
     private SegmentTrainer() {
     }
 
@@ -107,6 +108,10 @@ public final class SegmentTrainer {
                 epochs.add(new EpochMetrics(epoch + 1, lossSum / utterances, val.loss(), val.mel(), val.melPostnet(),
                         val.gate(), val.alignmentScore(), lr, frames / trainSeconds, seconds, MemoryProbe.peakRss(),
                         MemoryProbe.gpuUsed(seg.device())));
+                EpochMetrics em = epochs.get(epochs.size() - 1);
+                LOG.info(String.format(java.util.Locale.ROOT,
+                        "epoch %d: train %.4f, val %.4f, alignment %.3f, %.0f frames/s, %.1f s", em.epoch(),
+                        em.trainLoss(), em.valLoss(), em.alignmentScore(), em.framesPerSecond(), em.seconds()));
                 if (!Double.isFinite(val.loss())) {
                     return SegmentResult.failed(epochs, "non-finite validation loss (" + val.loss() + ") after epoch "
                             + (epoch + 1), params);
