@@ -23,6 +23,8 @@ public final class Sessions {
                 .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
                 .config("spark.task.maxFailures", String.valueOf(taskRetries + 1))
                 .config("spark.ui.showConsoleProgress", "false")
+                // libtorch's OpenMP threads spin while idle; on shared executors that starves training.
+                .config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
                 .config("spark.sql.shuffle.partitions", "2")
                 .config("spark.databricks.delta.snapshotPartitions", "2");
         if (System.getProperty("spark.master") == null) {
