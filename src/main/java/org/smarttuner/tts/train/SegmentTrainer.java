@@ -44,6 +44,7 @@ public final class SegmentTrainer {
         // PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that
         // started the engine. A Spark task thread would then initialise and update parameters with grad
         // mode on ("a leaf Variable that requires grad is being used in an in-place operation").
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the first native call below
         boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
         try (TrainingGuard guard = TrainingGuard.acquire("a segment to epoch " + segment.toEpoch());
