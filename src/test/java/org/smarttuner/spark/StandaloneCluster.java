@@ -167,7 +167,8 @@ public final class StandaloneCluster implements AutoCloseable {
     }
 
     private void awaitWorkers(int n) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
         long deadline = System.nanoTime() + REGISTRATION_LIMIT.toNanos();
         String last = "no answer yet";
         while (System.nanoTime() < deadline) {
@@ -179,7 +180,7 @@ public final class StandaloneCluster implements AutoCloseable {
             }
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + masterWebUi + "/json")).timeout(Duration.ofSeconds(10))
+                        URI.create("http://127.0.0.1:" + masterWebUi + "/json/")).timeout(Duration.ofSeconds(10))
                         .build(), HttpResponse.BodyHandlers.ofString());
                 JsonNode json = new ObjectMapper().readTree(r.body());
                 long alive = 0;
@@ -188,7 +189,7 @@ public final class StandaloneCluster implements AutoCloseable {
                         alive++;
                     }
                 }
-                last = alive + " of " + n + " workers alive";
+                last = alive + " of " + n + " workers alive (HTTP " + r.statusCode() + ")";
                 if (alive >= n) {
                     return;
                 }
