@@ -37,11 +37,15 @@ class ClusterTuneTest {
     private static final String STUDY = "cluster";
     private static final Pattern SUMMARY_COUNTS = Pattern.compile("trials: \\{([^}]*)}");
     private static final Pattern TASK_START = Pattern.compile(
-            "Starting task \\S+ in stage (\\d+)\\.\\d+ \\(TID \\d+\\) \\(\\S+, executor (\\S+),");
+            "Starting task \\S+ in stage (\\d+)\\.\\d+ \\(TID \\d+\\) \\([^,]+,\\s*executor ([^,\\s]+),");
     private static final Pattern SEGMENT_STAGE = Pattern.compile(
             "Submitting ResultStage (\\d+) \\(MapPartitionsRDD\\[\\d+] at map at SparkSegmentExecutor");
 
     static Path config(Path dir, int nTrials, int epochs) throws IOException {
+        return config(dir, nTrials, epochs, 2);
+    }
+
+    static Path config(Path dir, int nTrials, int epochs, int parallelism) throws IOException {
         Files.createDirectories(dir);
         String yaml = """
                 study:
@@ -55,10 +59,10 @@ class ClusterTuneTest {
                 data: {corpus: synthetic, path: %s, size: 40, seed: 7, max_text_length: 30, max_frames: 80}
                 model: {preset: small, n_frames_per_step: 2}
                 training: {epochs: %d, batch_size: 8}
-                execution: {parallelism: 2, gpus_per_trial: 1, device: auto, task_retries: 2, trial_retries: 2,
+                execution: {parallelism: %d, gpus_per_trial: 1, device: auto, task_retries: 2, trial_retries: 2,
                             segment_epochs: 1, checkpoint_dir: %s}
                 output: {delta_path: %s, sqlite_path: %s}
-                """.formatted(STUDY, nTrials, dir.resolve("data"), epochs, dir.resolve("checkpoints"),
+                """.formatted(STUDY, nTrials, dir.resolve("data"), epochs, parallelism, dir.resolve("checkpoints"),
                 dir.resolve("delta"), dir.resolve("study.db"));
         Path file = dir.resolve("study.yaml");
         Files.writeString(file, yaml);

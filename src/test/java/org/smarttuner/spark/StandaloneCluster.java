@@ -221,7 +221,8 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /**
      * Submits the tune job with {@code jobs/tune.sh} (runnable layout, client mode): the driver
-     * is a JVM of its own, every executor gets one core and one GPU, a task takes both.
+     * is a JVM of its own, every executor gets one core and one GPU, a task takes both. {@code
+     * extraConf} adds or replaces settings; an empty value drops one.
      */
     public Driver submit(String name, Path config, Map<String, String> extraConf) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(PROJECT.resolve("jobs/tune.sh").toString(), "--config",
@@ -235,7 +236,12 @@ public final class StandaloneCluster implements AutoCloseable {
         conf.put("spark.ui.enabled", "false");
         conf.put("spark.driver.host", "127.0.0.1");
         conf.putAll(extraConf);
-        conf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+        // An empty value drops a default of this fixture.
+        conf.forEach((k, v) -> {
+            if (!v.isEmpty()) {
+                cmd.addAll(List.of("--conf", k + "=" + v));
+            }
+        });
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile())
                 .redirectOutput(logs.resolve(name + ".out").toFile())
                 .redirectError(logs.resolve(name + ".log").toFile());
@@ -302,7 +308,7 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    static List<String> sparkJvmFlags() {
+    public static List<String> sparkJvmFlags() {
         // The same list as pom.xml's spark.jvm.flags (what Spark 4 needs on Java 17).
         return List.of("-XX:+IgnoreUnrecognizedVMOptions",
                 "--add-opens=java.base/java.lang=ALL-UNNAMED",
