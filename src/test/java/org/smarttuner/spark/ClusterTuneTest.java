@@ -124,7 +124,10 @@ class ClusterTuneTest {
         }
     }
 
-    /** Waits until a training segment's task runs on some executor, then kills that JVM with SIGKILL. */
+    /**
+     * Waits until an executor is training (its latest task is a segment's and its log says the
+     * dataset is loaded, which happens just before training), then kills that JVM with SIGKILL.
+     */
     private static String killDuringSegment(StandaloneCluster cluster, StandaloneCluster.Driver driver)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(DRIVER_LIMIT_MINUTES);
@@ -137,12 +140,12 @@ class ClusterTuneTest {
             }
             Matcher t = TASK_START.matcher(log);
             while (t.find()) {
-                // Past the first segment the executor's dataset is loaded: the task is training.
-                if (segmentStages.contains(t.group(1)) && Integer.parseInt(t.group(1)) > firstStage(segmentStages)) {
-                    String executor = t.group(2);
+                String stage = t.group(1);
+                String executor = t.group(2);
+                if (segmentStages.contains(stage) && training(cluster, executor, stage)) {
                     ProcessHandle h = cluster.executors().get(executor);
                     if (h != null) {
-                        Thread.sleep(3000);
+                        Thread.sleep(2000);
                         h.destroyForcibly();
                         h.onExit().join();
                         return executor;
@@ -155,8 +158,11 @@ class ClusterTuneTest {
         return null;
     }
 
-    private static int firstStage(Set<String> stages) {
-        return stages.stream().mapToInt(Integer::parseInt).min().orElse(Integer.MAX_VALUE);
+    private static boolean training(StandaloneCluster cluster, String executor, String stage) {
+        String log = cluster.executorLog(executor).map(StandaloneCluster::read).orElse("");
+        int last = log.lastIndexOf("Running task ");
+        return last >= 0 && log.startsWith("in stage " + stage + ".", log.indexOf("in stage ", last))
+                && log.contains("loaded in this executor");
     }
 
     private static void awaitDriver(StandaloneCluster cluster, StandaloneCluster.Driver driver)

@@ -268,6 +268,22 @@ public final class StandaloneCluster implements AutoCloseable {
         return Optional.empty();
     }
 
+    /** The stderr (Spark's log) of an executor, wherever its worker put it. */
+    public Optional<Path> executorLog(String executorId) {
+        for (Path w : workerDirs.values()) {
+            try (Stream<Path> apps = Files.list(w)) {
+                Optional<Path> log = apps.map(app -> app.resolve(executorId).resolve("stderr"))
+                        .filter(Files::exists).reduce((a, b) -> b);
+                if (log.isPresent()) {
+                    return log;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Worker names in start order (worker i offers {@code gpus().get(i)}). */
     public List<String> workers() {
         return List.copyOf(workerDirs.keySet());
