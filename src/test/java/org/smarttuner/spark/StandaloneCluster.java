@@ -322,6 +322,14 @@ public final class StandaloneCluster implements AutoCloseable {
                 // Best effort: a JVM that does not die in 30 s after SIGKILL is the kernel's business.
             }
         }
+        // Each executor dir holds a copy of the job jar (hundreds of MB); the logs stay.
+        for (Path w : workerDirs.values()) {
+            try (Stream<Path> files = Files.walk(w)) {
+                files.filter(f -> f.toString().endsWith(".jar")).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                // Leftover jars under target/ only cost disk space.
+            }
+        }
     }
 
     public static List<String> sparkJvmFlags() {
