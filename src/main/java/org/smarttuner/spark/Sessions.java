@@ -26,7 +26,9 @@ public final class Sessions {
                 // libtorch's OpenMP threads spin while idle; on shared executors that starves training.
                 .config("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE")
                 .config("spark.sql.shuffle.partitions", "2")
-                .config("spark.databricks.delta.snapshotPartitions", "2");
+                .config("spark.databricks.delta.snapshotPartitions", "2")
+                // A MERGE whose materialised source sat on a lost executor fails; small sources need none.
+                .config("spark.databricks.delta.merge.materializeSource", "none");
         if (System.getProperty("spark.master") == null) {
             String master = configuredMaster.orElse("local[2]");
             b.master(master);
