@@ -22,7 +22,7 @@ class TrainCommandsTest {
     @Test
     void benchNeedsAtLeastOneStep() {
         StringWriter err = new StringWriter();
-        assertEquals(Main.USAGE_ERROR, run(err, "bench-train", "--steps", "0"));
+        assertEquals(Main.USAGE_ERROR, run(err, "bench", "train", "--steps", "0"));
         assertTrue(err.toString().contains("--steps >= 1"), err.toString());
     }
 
