@@ -3,8 +3,6 @@ package org.smarttuner.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,20 +10,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DataCommandsTest {
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
-        return new Run(code, out.toString(), err.toString());
+    static MainTest.Run run(String... args) {
+        return MainTest.run(args);
     }
 
     @Test
     void corpusSyntheticWritesLjSpeechLayout(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("syn");
-        Run r = run("corpus", "synthetic", "--out", out.toString(), "--size", "7", "--seed", "3");
+        MainTest.Run r = run("corpus", "synthetic", "--out", out.toString(), "--size", "7", "--seed", "3");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("wrote the synthetic corpus: 7 utterances at 22050 Hz"), r.out());
         List<String> rows = Files.readAllLines(out.resolve("metadata.csv"));
@@ -39,7 +31,7 @@ class DataCommandsTest {
 
     @Test
     void corpusRefusesBadArgumentsWithExitTwo(@TempDir Path tmp) throws Exception {
-        Run r = run("corpus", "synthetic", "--out", tmp.toString(), "--size", "0");
+        MainTest.Run r = run("corpus", "synthetic", "--out", tmp.toString(), "--size", "0");
         assertEquals(Main.USAGE_ERROR, r.code());
         assertTrue(r.err().contains("--size must be at least 1"), r.err());
         r = run("corpus", "klingon", "--out", tmp.toString());
@@ -58,13 +50,13 @@ class DataCommandsTest {
     @Test
     void prepareReportsOneSummaryLineAndReusesTheCache(@TempDir Path tmp) {
         String path = "data.path=" + tmp.resolve("d");
-        Run first = run("prepare", "--set", path, "--set", "data.size=12");
+        MainTest.Run first = run("prepare", "--set", path, "--set", "data.size=12");
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().startsWith("dataset " + tmp.resolve("d") + ": 12 rows, 12 usable"), first.out());
         assertTrue(first.out().contains("features: 0 reused, 12 computed"), first.out());
-        Run second = run("prepare", "--set", path, "--set", "data.size=12");
+        MainTest.Run second = run("prepare", "--set", path, "--set", "data.size=12");
         assertTrue(second.out().contains("features: 12 reused, 0 computed"), second.out());
-        Run changed = run("prepare", "--set", path, "--set", "data.size=12", "--set", "data.audio.n_mels=40");
+        MainTest.Run changed = run("prepare", "--set", path, "--set", "data.size=12", "--set", "data.audio.n_mels=40");
         assertTrue(changed.out().contains("features: 0 reused, 12 computed"), changed.out());
     }
 
@@ -73,7 +65,7 @@ class DataCommandsTest {
         Path lj = tmp.resolve("lj");
         Files.createDirectories(lj.resolve("wavs"));
         Files.writeString(lj.resolve("metadata.csv"), "a|hello|\n");
-        Run r = run("prepare", "--set", "data.corpus=ljspeech", "--set", "data.path=" + lj);
+        MainTest.Run r = run("prepare", "--set", "data.corpus=ljspeech", "--set", "data.path=" + lj);
         assertEquals(Main.RUNTIME_ERROR, r.code());
         assertTrue(r.err().contains("no usable rows") && r.err().contains("missing wav 1"), r.err());
         r = run("prepare", "--set", "data.corpus=ljspeech", "--set", "data.path=" + lj, "--set", "data.bad_rows=fail");
@@ -83,7 +75,7 @@ class DataCommandsTest {
 
     @Test
     void benchDataPrintsEveryFigure() {
-        Run r = run("bench", "data", "--size", "12", "--epochs", "1", "--batch-size", "4");
+        MainTest.Run r = run("bench", "data", "--size", "12", "--epochs", "1", "--batch-size", "4");
         assertEquals(0, r.code(), r.err());
         for (String figure : List.of("s of audio per s", "MB on disk and", "per hour of audio", "batch assembly (B=4, r=2")) {
             assertTrue(r.out().contains(figure), figure + " in " + r.out());
