@@ -69,6 +69,9 @@ public final class TrialRunner implements SegmentWork {
             ONE_TRAINING.lock();
             try {
                 PreparedDataset data = dataset(r.data());
+                LOG.info("trial {} segment {}: dataset {} loaded in this executor ({} train / {} validation "
+                        + "utterances); training epochs {}->{} on {}", r.number(), r.segment(), r.data().path(),
+                        data.train().size(), data.validation().size(), r.fromEpoch(), r.toEpoch(), device);
                 TrainingData training = LoaderBatchSource.of(data, r.training().batchSize(),
                         r.model().nFramesPerStep());
                 result = SegmentTrainer.run(new TrainingSegment(r.model(), r.training(), device, r.fromEpoch(),
