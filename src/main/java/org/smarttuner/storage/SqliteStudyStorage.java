@@ -159,27 +159,31 @@ public final class SqliteStudyStorage implements StudyStorage {
         writer.lock();
         try {
             synchronized (connection) {
-                return withRetry(what, () -> {
-                    // Explicit BEGIN IMMEDIATE / COMMIT with the driver in autocommit mode: the
-                    // driver's own transaction handling re-begins after a rollback, which breaks
-                    // when that BEGIN is the statement that met the lock.
-                    try (Statement st = connection.createStatement()) {
-                        st.execute("BEGIN IMMEDIATE");
-                    }
-                    try {
-                        T result = work.run(connection);
-                        try (Statement st = connection.createStatement()) {
-                            st.execute("COMMIT");
-                        }
-                        return result;
-                    } catch (SQLException | RuntimeException e) {
-                        rollbackQuietly();
-                        throw e;
-                    }
-                });
+                return withRetry(what, () -> transaction("BEGIN IMMEDIATE", work));
             }
         } finally {
             writer.unlock();
+        }
+    }
+
+    /**
+     * One explicit transaction with the driver in autocommit mode: the driver's own transaction
+     * handling re-begins after a rollback, which breaks when that BEGIN is the statement that met
+     * the lock.
+     */
+    private <T> T transaction(String begin, Work<T> work) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute(begin);
+        }
+        try {
+            T result = work.run(connection);
+            try (Statement st = connection.createStatement()) {
+                st.execute("COMMIT");
+            }
+            return result;
+        } catch (SQLException | RuntimeException e) {
+            rollbackQuietly();
+            throw e;
         }
     }
 
@@ -194,21 +198,7 @@ public final class SqliteStudyStorage implements StudyStorage {
     /** A consistent read (one read transaction in WAL). */
     <T> T read(String what, Work<T> work) {
         synchronized (connection) {
-            return withRetry(what, () -> {
-                try (Statement st = connection.createStatement()) {
-                    st.execute("BEGIN DEFERRED");
-                }
-                try {
-                    T result = work.run(connection);
-                    try (Statement st = connection.createStatement()) {
-                        st.execute("COMMIT");
-                    }
-                    return result;
-                } catch (SQLException | RuntimeException e) {
-                    rollbackQuietly();
-                    throw e;
-                }
-            });
+            return withRetry(what, () -> transaction("BEGIN DEFERRED", work));
         }
     }
 
