@@ -79,8 +79,7 @@ public final class Params {
                 throw new IllegalArgumentException("checkpoint parameter " + name + " has shape " + given.getShape()
                         + " but this model needs " + shape + " (were the model settings changed?)");
             }
-            a = given.toDevice(device, true);
-            a.attach(manager);
+            a = ownedCopy(given, device, manager);
         } else {
             a = init.get();
         }
@@ -92,6 +91,21 @@ public final class Params {
             buffers.put(name, a);
         }
         return a;
+    }
+
+    /**
+     * A copy of {@code source} on {@code device} that owns its memory, attached to {@code owner}.
+     *
+     * <p>Why not {@code source.toDevice(device, true)}: on the same device the PyTorch engine ignores
+     * the copy flag and returns a tensor sharing the source's storage. An array read from a file or
+     * made from Java data lives in a Java direct buffer that only the source's Java object keeps
+     * alive; once that manager is closed and the buffer collected, the "copy" reads and writes
+     * freed memory (seen as SIGSEGV in ~TensorImpl and in NDList.encode a while later).
+     */
+    public static NDArray ownedCopy(NDArray source, Device device, NDManager owner) {
+        NDArray copy = source.getDevice().equals(device) ? source.duplicate() : source.toDevice(device, true);
+        copy.attach(owner);
+        return copy;
     }
 
     /** Trainable weights in declaration order. */

@@ -86,8 +86,7 @@ public final class Adam {
         m.clear();
         v.clear();
         state.forEach((k, a) -> {
-            NDArray copy = a.toDevice(device, true);
-            copy.attach(manager);
+            NDArray copy = org.smarttuner.tts.model.Params.ownedCopy(a, device, manager);
             if (k.startsWith("m/")) {
                 m.put(k.substring(2), copy);
             } else if (k.startsWith("v/")) {

@@ -72,6 +72,36 @@ class SegmentTrainerTest {
     }
 
     @Test
+    void aResumedSessionOwnsItsArraysInsteadOfSharingTheCheckpointsMemory() throws Exception {
+        // The arrays read from a checkpoint live in Java direct buffers that die with their manager. A
+        // session that shared their storage (a same-device toDevice is not a copy in the PyTorch engine)
+        // would later read and write freed memory; here the sharing is made visible by overwriting them.
+        SegmentTrainer.runOrThrow(segment(0, 1, Optional.empty(), "k.ckpt"), data());
+        try (NDManager trial = NDManager.newBaseManager(CPU)) {
+            TrainingSession session;
+            try (NDManager load = trial.newSubManager(CPU)) {
+                Checkpoint read = Checkpoint.read(dir.resolve("k.ckpt"), load);
+                session = TrainingSession.resume(MODEL, TestData.training(99), read, trial, CPU);
+                read.weights().values().forEach(a -> a.muli(0).addi(7f));
+                read.optimizer().values().forEach(a -> a.muli(0).addi(7f));
+            }
+            try (NDManager check = trial.newSubManager(CPU)) {
+                Checkpoint original = Checkpoint.read(dir.resolve("k.ckpt"), check);
+                Checkpoint now = session.checkpoint(1, check);
+                assertFalse(original.optimizer().isEmpty());
+                for (Map.Entry<String, NDArray> e : original.weights().entrySet()) {
+                    assertTrue(e.getValue().contentEquals(now.weights().get(e.getKey())),
+                            e.getKey() + " shares memory with the checkpoint it was read from");
+                }
+                for (Map.Entry<String, NDArray> e : original.optimizer().entrySet()) {
+                    assertTrue(e.getValue().contentEquals(now.optimizer().get(e.getKey())),
+                            e.getKey() + " shares memory with the checkpoint it was read from");
+                }
+            }
+        }
+    }
+
+    @Test
     void nonFiniteLossStopsTheTrialWithAReason() {
         BatchSource good = TestData.random(2, 2, 20, 10, 1, 3);
         BatchSource poisoned = new BatchSource() {
