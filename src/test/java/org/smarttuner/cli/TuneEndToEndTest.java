@@ -20,9 +20,6 @@ import org.smarttuner.study.FrozenTrial;
 
 /** `smart-tuner tune` with the real Tacotron2 trainer on the synthetic corpus, on a local Spark. */
 @Tag("slow")
-@org.junit.jupiter.api.Disabled("the JVM aborts (glibc double free / SIGSEGV in ~TensorImpl) when the real trainer runs in a "
-        + "local-mode Spark task thread of a test JVM; open in issue 9. TuneJobTest covers the driver on local Spark; "
-        + "ClusterTuneTest covers the real trainer on executors, where Spark retries a crashed task.")
 class TuneEndToEndTest {
     @TempDir
     Path dir;
