@@ -8,15 +8,16 @@ import picocli.CommandLine.Command;
             "  sampler  samplers on test functions, side by side with Optuna",
             "  storage  the SQLite study file: ask/tell round trips, rows written",
             "  data     feature extraction and batch assembly",
-            "  train    Tacotron2 training throughput (mel frames/s, ms/step, peak memory)"},
+            "  train    Tacotron2 training throughput (mel frames/s, ms/step, peak memory)",
+            "  target   time to a target validation loss: the configured tuner against random search"},
         subcommands = {BenchSamplerCommand.class, BenchStorageCommand.class, BenchDataCommand.class,
-            BenchTrainCommand.class})
+            BenchTrainCommand.class, BenchTargetCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: sampler, storage, data or train");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: sampler, storage, data, train or target");
     }
 }

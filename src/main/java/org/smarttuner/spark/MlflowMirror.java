@@ -151,10 +151,12 @@ public final class MlflowMirror implements StudyMirror {
         List<UnsentItem> all = new ArrayList<>(overflow);
         all.addAll(report.unsent());
         if (all.isEmpty()) {
-            LOG.info("MLflow: {}", report.summary());
+            if (report.sent() > 0) {
+                LOG.info("{}", report.summary());
+            }
             return;
         }
-        LOG.warn("MLflow: {}; {} items kept in the Delta table tracking_unsent", report.summary(), all.size());
+        LOG.warn("{}; {} items kept in the Delta table tracking_unsent", report.summary(), all.size());
         List<UnsentRow> rows = new ArrayList<>();
         for (UnsentItem u : all) {
             rows.add(new UnsentRow(study, u.trial().isPresent() ? u.trial().getAsInt() : null, u.runId().orElse(null),

@@ -1,0 +1,197 @@
+package org.smarttuner.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.smarttuner.config.PrunerConfig;
+import org.smarttuner.config.SamplerConfig;
+import org.smarttuner.config.StudyConfig;
+import org.smarttuner.config.TunerConfig;
+import org.smarttuner.spark.Sessions;
+import org.smarttuner.spark.StudySummary;
+import org.smarttuner.spark.TimeToTarget;
+import org.smarttuner.spark.TrialRunner;
+import org.smarttuner.spark.TuneJob;
+import org.smarttuner.spark.results.DeltaResultStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Time to a target validation loss: the configured study (by default the demo's TPE + ASHA)
+ * against random search without pruning at the same parallelism, trial budget and timeout. Each
+ * run is a real study on Spark with its own Delta tables and study file under --work.
+ */
+@Command(name = "target", mixinStandardHelpOptions = true,
+        description = {"Time to reach a target validation loss: the configured sampler and pruner against",
+            "random search without pruning (same data, model, parallelism, trial budget). Runs real",
+            "studies, one pair per seed, and prints wall time, training seconds and epochs to the target."})
+final class BenchTargetCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Option(names = "--target", required = true, paramLabel = "LOSS",
+            description = "The validation loss to reach (the study's metric must be val_loss, minimized).")
+    double target;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "1", paramLabel = "N[,N...]",
+            description = "Sampler seeds, one pair of studies each (default: ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--work", defaultValue = "work/bench-target", paramLabel = "DIR",
+            description = "Folder for the runs' Delta tables, study files and checkpoints; emptied first "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Path work;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    private record Run(long seed, String arm, TimeToTarget time, StudySummary summary) {
+    }
+
+    @Override
+    public Integer call() {
+        if (!Double.isFinite(target)) {
+            throw new UsageException("--target must be a finite validation loss, got " + target);
+        }
+        TunerConfig base = load(List.of());
+        if (!base.study().metric().equals("val_loss") || !base.study().direction().equals("minimize")) {
+            throw new UsageException("bench target compares times to a validation loss: the study must minimize "
+                    + "val_loss, but it " + base.study().direction() + "s " + base.study().metric());
+        }
+        String tuned = base.study().sampler().type() + "+" + base.study().pruner().type();
+        PrintWriter out = spec.commandLine().getOut();
+        deleteRecursively(work);
+        TrialRunner.prepare(base.data());
+        SparkSession spark = Sessions.getOrCreate("smart-tuner bench target", base.execution().master(),
+                base.execution().taskRetries());
+        List<Run> runs = new ArrayList<>();
+        for (long seed : seeds) {
+            runs.add(run(spark, base, seed, tuned, false));
+            runs.add(run(spark, base, seed, "random", true));
+            out.println(describe(runs.get(runs.size() - 2)));
+            out.println(describe(runs.get(runs.size() - 1)));
+            out.flush();
+        }
+        out.printf(Locale.ROOT, "%nbench target: val_loss <= %s, %s against random without pruning, %d seed(s), "
+                + "parallelism %d, %d trials and %s a study%n", target, tuned, seeds.size(),
+                base.execution().parallelism(), base.study().nTrials(),
+                base.study().timeout().map(d -> "at most " + d.toMinutes() + " min").orElse("no time limit"));
+        out.printf(Locale.ROOT, "%-6s %-16s %-8s %10s %12s %8s %10s %8s%n", "seed", "arm", "reached", "wall s",
+                "training s", "epochs", "best", "trials");
+        for (Run r : runs) {
+            TimeToTarget t = r.time();
+            out.printf(Locale.ROOT, "%-6d %-16s %-8s %10s %12s %8s %10s %8d%n", r.seed(), r.arm(),
+                    t.reached() ? "yes" : "no", t.wall().map(d -> fmt(d.toMillis() / 1000.0)).orElse("-"),
+                    t.trainingSeconds().map(BenchTargetCommand::fmt).orElse("-"),
+                    t.epochs().isPresent() ? String.valueOf(t.epochs().getAsInt()) : "-",
+                    t.best().map(b -> String.format(Locale.ROOT, "%.4f", b)).orElse("-"),
+                    r.summary().counts().values().stream().mapToLong(Long::longValue).sum());
+        }
+        for (int i = 0; i + 1 < runs.size(); i += 2) {
+            TimeToTarget a = runs.get(i).time();
+            TimeToTarget b = runs.get(i + 1).time();
+            out.printf(Locale.ROOT, "seed %d: random / %s = %s wall, %s training seconds, %s epochs%n",
+                    runs.get(i).seed(), tuned,
+                    ratio(b.wall().map(d -> d.toMillis() / 1000.0), a.wall().map(d -> d.toMillis() / 1000.0),
+                            runs.get(i + 1).summary().elapsed().toMillis() / 1000.0),
+                    ratio(b.trainingSeconds(), a.trainingSeconds(), b.totalTrainingSeconds()),
+                    ratio(b.epochs().isPresent() ? Optional.of((double) b.epochs().getAsInt())
+                            : Optional.empty(),
+                            a.epochs().isPresent() ? Optional.of((double) a.epochs().getAsInt())
+                                    : Optional.empty(), b.totalEpochs()));
+        }
+        out.flush();
+        return Main.OK;
+    }
+
+    private Run run(SparkSession spark, TunerConfig base, long seed, String arm, boolean randomWithoutPruning) {
+        String name = "target-" + arm.replace('+', '-') + "-s" + seed;
+        Path dir = work.resolve(name);
+        TunerConfig loaded = load(List.of("study.name=" + name, "study.sampler.seed=" + seed,
+                "output.delta_path=" + dir.resolve("delta"), "output.sqlite_path=" + dir.resolve("study.db"),
+                "execution.checkpoint_dir=" + dir.resolve("checkpoints"), "output.mlflow.tracking_uri="));
+        TunerConfig config = arm(loaded, randomWithoutPruning);
+        Instant start = Instant.now();
+        StudySummary summary = new TuneJob(config, spark, new TrialRunner(), Mirrors.open(config, spark),
+                Clock.systemUTC()).run();
+        DeltaResultStore store = new DeltaResultStore(spark, config.output().deltaPath());
+        return new Run(seed, arm, TimeToTarget.of(store.metrics(name), start, target), summary);
+    }
+
+    /**
+     * The arm's configuration: the study stops once a completed trial reaches the target (what
+     * happens after it does not change the time to it), and the baseline swaps in random sampling
+     * without pruning (set on the records: --set would leave the TPE and ASHA keys as unknown ones).
+     */
+    private TunerConfig arm(TunerConfig c, boolean randomWithoutPruning) {
+        StudyConfig s = c.study();
+        SamplerConfig sampler = s.sampler();
+        PrunerConfig pruner = s.pruner();
+        if (randomWithoutPruning) {
+            sampler = new SamplerConfig("random", sampler.seed(), sampler.nStartupTrials(), sampler.nEiCandidates(),
+                    sampler.multivariate(), sampler.constantLiar(), sampler.sigma0(), sampler.popsize(),
+                    sampler.restartStrategy(), sampler.independentSampler());
+            pruner = new PrunerConfig("none", pruner.nStartupTrials(), pruner.nWarmupSteps(), pruner.intervalSteps(),
+                    pruner.minResource(), pruner.maxResource(), pruner.reductionFactor(),
+                    pruner.minEarlyStoppingRate(), pruner.lower(), pruner.upper(), Optional.empty(), pruner.minDelta());
+        }
+        StudyConfig study = new StudyConfig(s.name(), s.direction(), s.metric(), s.nTrials(), s.timeout(),
+                Optional.of(target), s.maxFailures(), sampler, pruner);
+        return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), c.execution(),
+                c.output());
+    }
+
+    private TunerConfig load(List<String> extra) {
+        List<String> sets = new ArrayList<>(options.sets);
+        sets.addAll(extra);
+        return org.smarttuner.config.ConfigLoader.system().load(options.config, sets, Map.of());
+    }
+
+    private static String describe(Run r) {
+        return String.format(Locale.ROOT, "seed %d %s: %s", r.seed(), r.arm(), r.summary().describe("val_loss")
+                .replace("\n", "; "));
+    }
+
+    /** slow / fast; when only the fast arm reached the target, a lower bound from the slow arm's whole run. */
+    private static String ratio(java.util.Optional<Double> slow, java.util.Optional<Double> fast, double slowTotal) {
+        if (fast.isEmpty()) {
+            return "n/a (not reached by the tuned study)";
+        }
+        if (slow.isEmpty()) {
+            return String.format(Locale.ROOT, "> %.2fx (random never reached it)", slowTotal / fast.get());
+        }
+        return String.format(Locale.ROOT, "%.2fx", slow.get() / fast.get());
+    }
+
+    private static String fmt(double seconds) {
+        return String.format(Locale.ROOT, "%.1f", seconds);
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}
