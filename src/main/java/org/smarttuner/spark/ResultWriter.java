@@ -18,28 +18,40 @@ import org.smarttuner.spark.results.TrialRow;
 import org.smarttuner.study.FrozenTrial;
 
 /**
- * Writes the driver's changes to Delta on a thread of its own, then to the mirrors. Everything
- * that queued while a commit ran goes into the next one, so under load many segment results
- * share a commit and Delta's per-commit cost does not grow with the number of trials in flight.
- * A Delta write that fails is retried with backoff; if Delta stays unreachable the writer fails
- * and the driver stops the study (what was recorded stays recorded). Mirrors that fail are
- * retried on the next commit with their trials' latest state.
+ * Writes the driver's changes to Delta on a thread of its own, then hands them to the mirrors on
+ * a second thread. Everything that queued while a commit ran goes into the next one, so under
+ * load many segment results share a commit and Delta's per-commit cost does not grow with the
+ * number of trials in flight. A Delta write that fails is retried with backoff; if Delta stays
+ * unreachable the writer fails and the driver stops the study (what was recorded stays recorded).
+ * Mirrors only ever get what Delta has; one that fails or is slow (a study file a dashboard keeps
+ * locked, an MLflow server that is down) is retried with its trials' latest state on the next
+ * change and never holds up the Delta commits.
  */
 final class ResultWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
 
-    /** One change: rows for Delta, trials for the mirrors, a callback with the time it was recorded. */
+    /**
+     * One change: rows for Delta, trials for the mirrors, and callbacks with the time it was
+     * committed to Delta and the time the mirrors were offered it.
+     */
     record Change(List<TrialRow> trials, List<EventRow> events, List<MetricRow> metrics,
-                  List<FrozenTrial> changed, LongConsumer recorded) {
+                  List<FrozenTrial> changed, LongConsumer recorded, LongConsumer mirrored) {
+        Change(List<TrialRow> trials, List<EventRow> events, List<MetricRow> metrics, List<FrozenTrial> changed,
+                LongConsumer recorded) {
+            this(trials, events, metrics, changed, recorded, t -> { });
+        }
     }
 
     private final DeltaResultStore store;
     private final List<StudyMirror> mirrors;
     private final Duration maxRetry;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Object> mirrorQueue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final Thread mirrorThread;
     private final Map<String, Map<Integer, FrozenTrial>> mirrorBacklog = new LinkedHashMap<>();
     private final Map<String, List<MetricRow>> metricBacklog = new LinkedHashMap<>();
+    private final Map<String, Integer> behind = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RuntimeException failure;
     private long commits;
 
@@ -53,7 +65,10 @@ final class ResultWriter implements AutoCloseable {
         }
         this.thread = new Thread(this::loop, "smart-tuner-results");
         this.thread.setDaemon(true);
+        this.mirrorThread = new Thread(this::mirrorLoop, "smart-tuner-mirrors");
+        this.mirrorThread.setDaemon(true);
         this.thread.start();
+        this.mirrorThread.start();
     }
 
     void submit(Change change) {
@@ -61,7 +76,7 @@ final class ResultWriter implements AutoCloseable {
         queue.add(change);
     }
 
-    /** Blocks until everything submitted before this call is in Delta and offered to the mirrors. */
+    /** Blocks until everything submitted before this call is in Delta and has been offered to the mirrors. */
     void flush() {
         Object marker = new Object();
         queue.add(marker);
@@ -120,11 +135,46 @@ final class ResultWriter implements AutoCloseable {
                     if (o instanceof Change) {
                         continue;
                     }
+                    mirrorQueue.add(o); // a flush marker or STOP, after the changes before it
                     if (o == STOP) {
                         return;
                     }
-                    if (failure == null) {
-                        mirror(List.of()); // a flush also gives mirrors that are behind another try
+                }
+            } catch (InterruptedException e) {
+                mirrorQueue.add(STOP);
+                return;
+            } catch (RuntimeException e) {
+                failure = e;
+                LOG.error("results can no longer be written to Delta: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void mirrorLoop() {
+        List<Object> items = new ArrayList<>();
+        while (true) {
+            try {
+                items.clear();
+                items.add(mirrorQueue.take());
+                mirrorQueue.drainTo(items);
+                List<Change> changes = new ArrayList<>();
+                for (Object o : items) {
+                    if (o instanceof Change c) {
+                        changes.add(c);
+                    }
+                }
+                // A flush also gives mirrors that are behind another try, with or without new changes.
+                mirror(changes);
+                long now = System.currentTimeMillis();
+                for (Change c : changes) {
+                    c.mirrored().accept(now);
+                }
+                for (Object o : items) {
+                    if (o instanceof Change) {
+                        continue;
+                    }
+                    if (o == STOP) {
+                        return;
                     }
                     synchronized (o) {
                         flushed.put(o, Boolean.TRUE);
@@ -134,8 +184,7 @@ final class ResultWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                failure = e;
-                LOG.error("results can no longer be written to Delta: {}", e.getMessage());
+                LOG.warn("mirroring failed: {}; the mirrors catch up on the next change", e.getMessage());
             }
         }
     }
@@ -173,7 +222,7 @@ final class ResultWriter implements AutoCloseable {
         for (Change c : changes) {
             c.recorded().accept(now);
         }
-        mirror(changes);
+        mirrorQueue.addAll(changes);
     }
 
     private void mirror(List<Change> changes) {
@@ -195,6 +244,7 @@ final class ResultWriter implements AutoCloseable {
                 LOG.warn("mirror {} is behind ({} trials waiting): {}; it catches up on the next change", m.name(),
                         backlog.size(), e.getMessage());
             }
+            behind.put(m.name(), backlog.size());
         }
     }
 
@@ -210,7 +260,9 @@ final class ResultWriter implements AutoCloseable {
     /** Trials the mirrors still lack (after a final flush), by mirror. */
     Map<String, Integer> mirrorBacklog() {
         Map<String, Integer> out = new LinkedHashMap<>();
-        mirrorBacklog.forEach((k, v) -> out.put(k, v.size()));
+        for (StudyMirror m : mirrors) {
+            out.put(m.name(), behind.getOrDefault(m.name(), 0));
+        }
         return out;
     }
 
@@ -219,6 +271,10 @@ final class ResultWriter implements AutoCloseable {
         queue.add(STOP);
         try {
             thread.join(60_000);
+            if (thread.isAlive()) {
+                mirrorQueue.add(STOP);
+            }
+            mirrorThread.join(60_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -433,6 +433,10 @@ public final class TuneJob {
             if (dropCheckpoints) {
                 Checkpoints.deleteTrialQuietly(spark, config.execution().checkpointDir(), name, n);
             }
+        }, mirroredAt -> {
+            if (times != null) {
+                overhead.addMirrored(times.taskEnd(), mirroredAt);
+            }
         }));
     }
 
