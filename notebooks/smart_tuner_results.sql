@@ -1,20 +1,28 @@
 -- Databricks notebook source
 -- MAGIC %md
--- MAGIC # Smart Tuner: a study's results
--- MAGIC Start (or resume) a study as a Databricks JAR task with `org.smarttuner.cli.Main` and the
--- MAGIC parameters `tune --config /dbfs/smart-tuner/gpu-cluster.yaml`, or from the `%sh` cell below.
--- MAGIC Then read its Delta tables here. Set the widgets to the study's `output.delta_path` and name.
+-- MAGIC # Smart Tuner: run a study and read its results
+-- MAGIC Start (or resume) a study as the Databricks JAR job `conf/databricks-job.json` (main class
+-- MAGIC `org.smarttuner.cli.Main`, parameters `tune --config /dbfs/smart-tuner/gpu-cluster.yaml`), or from
+-- MAGIC this notebook: set **start_study** to `yes` and run the Scala cell below. Then read the study's Delta
+-- MAGIC tables here. Set the widgets to the study's `output.delta_path` and name.
 
 -- COMMAND ----------
 
 CREATE WIDGET TEXT delta_path DEFAULT 'dbfs:/smart-tuner/delta';
 CREATE WIDGET TEXT study DEFAULT 'ljspeech-tacotron2';
+CREATE WIDGET TEXT config DEFAULT '/dbfs/smart-tuner/gpu-cluster.yaml';
+CREATE WIDGET DROPDOWN start_study DEFAULT 'no' CHOICES SELECT * FROM (VALUES ('no'), ('yes'));
 
 -- COMMAND ----------
 
--- MAGIC %sh
--- MAGIC # Optional: run a study from the driver (the JAR task is the usual way).
--- MAGIC # /dbfs/smart-tuner/jobs/tune.sh --config /dbfs/smart-tuner/gpu-cluster.yaml
+-- MAGIC %scala
+-- MAGIC // Starts the study on this cluster, or resumes it from its Delta tables, and returns when it ends.
+-- MAGIC // Needs the job jar (mvn -Pcuda package) installed as a cluster library and the cluster set up as in
+-- MAGIC // conf/databricks-job.json (single-GPU workers, the JVM flags in its spark_conf). Never run two at once.
+-- MAGIC if (dbutils.widgets.get("start_study") == "yes") {
+-- MAGIC   val exit = org.smarttuner.cli.Main.run("tune", "--config", dbutils.widgets.get("config"))
+-- MAGIC   require(exit == 0, s"smart-tuner tune exited with $exit; the driver log says why")
+-- MAGIC }
 
 -- COMMAND ----------
 

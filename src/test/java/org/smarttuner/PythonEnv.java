@@ -23,7 +23,7 @@ public final class PythonEnv {
         String dir = System.getProperty("smarttuner.project.dir", ".");
         Path p = Path.of(System.getProperty("smarttuner.python", dir + "/.venv/bin/python"));
         if (!Files.isExecutable(p)) {
-            fail("Python for the Optuna interop tests not found at " + p + ". Create it with: python3 -m venv "
+            fail("Python for the interop tests (Optuna, the Airflow DAG) not found at " + p + ". Create it with: python3 -m venv "
                     + dir + "/.venv && " + dir + "/.venv/bin/pip install optuna (install.sh does this), or set "
                     + "-Dsmarttuner.python=/path/to/python");
         }

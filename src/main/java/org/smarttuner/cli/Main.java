@@ -41,7 +41,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        ProcessExit.end(run(args), System::getenv, System::exit);
     }
 
     /** Runs the command line and returns the exit code (tests call this directly). */
