@@ -3,7 +3,7 @@
 -- MAGIC # Smart Tuner: run a study and read its results
 -- MAGIC Start (or resume) a study as the Databricks JAR job `conf/databricks-job.json` (main class
 -- MAGIC `org.smarttuner.cli.Main`, parameters `tune --config /dbfs/smart-tuner/gpu-cluster.yaml`), or from
--- MAGIC this notebook: set **start_study** to `yes` and run the Scala cell below. Then read the study's Delta
+-- MAGIC this notebook: set **start_study** to `yes` and run the Python cell below. Then read the study's Delta
 -- MAGIC tables here. Set the widgets to the study's `output.delta_path` and name.
 
 -- COMMAND ----------
@@ -15,14 +15,16 @@ CREATE WIDGET DROPDOWN start_study DEFAULT 'no' CHOICES SELECT * FROM (VALUES ('
 
 -- COMMAND ----------
 
--- MAGIC %scala
--- MAGIC // Starts the study on this cluster, or resumes it from its Delta tables, and returns when it ends.
--- MAGIC // Needs the job jar (mvn -Pcuda package) installed as a cluster library and the cluster set up as in
--- MAGIC // conf/databricks-job.json (single-GPU workers, the JVM flags in its spark_conf). Never run two at once.
--- MAGIC if (dbutils.widgets.get("start_study") == "yes") {
--- MAGIC   val exit = org.smarttuner.cli.Main.run("tune", "--config", dbutils.widgets.get("config"))
--- MAGIC   require(exit == 0, s"smart-tuner tune exited with $exit; the driver log says why")
--- MAGIC }
+-- MAGIC %python
+-- MAGIC # Starts the study on this cluster, or resumes it from its Delta tables, and returns when it ends.
+-- MAGIC # Needs the job jar (mvn -Pcuda package) installed as a cluster library and the cluster set up as in
+-- MAGIC # conf/databricks-job.json (single-GPU workers, the JVM flags in its spark_conf). Never run two at once.
+-- MAGIC # Main.run returns the exit code (Main.main would end the driver's JVM).
+-- MAGIC if dbutils.widgets.get("start_study") == "yes":
+-- MAGIC     args = sc._gateway.new_array(sc._jvm.java.lang.String, 3)
+-- MAGIC     args[0], args[1], args[2] = "tune", "--config", dbutils.widgets.get("config")
+-- MAGIC     exit_code = sc._jvm.org.smarttuner.cli.Main.run(args)
+-- MAGIC     assert exit_code == 0, f"smart-tuner tune exited with {exit_code}; the driver log says why"
 
 -- COMMAND ----------
 

@@ -38,7 +38,8 @@ public record OutputConfig(
         sqlite = paths.resolve(sqlite);
         if (!paths.isLocal(sqlite)) {
             r.error("sqlite_path", "the SQLite study file must be on a local (or FUSE-mounted) file system, got "
-                    + sqlite, "a local path such as work/study.db or /dbfs/... on Databricks");
+                    + sqlite, "a local path such as work/study.db (on Databricks a driver-local disk such as "
+                    + "/local_disk0/..., not /dbfs: SQLite needs POSIX locks)");
         }
         Optional<String> report = r.optString("report_path").map(paths::resolve);
         ConfigReader m = r.section("mlflow");

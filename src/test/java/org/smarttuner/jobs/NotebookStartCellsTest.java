@@ -66,10 +66,10 @@ class NotebookStartCellsTest {
         String src = Files.readString(NOTEBOOKS.resolve("smart_tuner_results.sql"));
         assertTrue(src.contains("CREATE WIDGET DROPDOWN start_study DEFAULT 'no'"),
                 "running the notebook top to bottom must not start a study by itself");
-        assertTrue(src.contains("-- MAGIC %scala\n"), src);
-        assertTrue(src.contains("-- MAGIC if (dbutils.widgets.get(\"start_study\") == \"yes\") {\n"
-                + "-- MAGIC   val exit = org.smarttuner.cli.Main.run(\"tune\", \"--config\", dbutils.widgets.get(\"config\"))"),
-                src);
+        assertTrue(src.contains("-- MAGIC %python\n"), src);
+        assertTrue(!src.contains("%scala"), "the project has no Scala, not even in a notebook cell");
+        assertTrue(src.contains("-- MAGIC if dbutils.widgets.get(\"start_study\") == \"yes\":\n"), src);
+        assertTrue(src.contains("-- MAGIC     exit_code = sc._jvm.org.smarttuner.cli.Main.run(args)\n"), src);
         // Main.run returns the exit code; Main.main would System.exit the notebook's driver.
         Method run = Main.class.getMethod("run", String[].class);
         assertTrue(Modifier.isStatic(run.getModifiers()) && run.isVarArgs());
