@@ -51,13 +51,24 @@ final class TuneCommand implements Callable<Integer> {
                 config.data().corpus(), config.data().path(), config.output().deltaPath());
         // Features are computed once here, before any Spark job: executors load the cached ones.
         TrialRunner.prepare(config.data());
+        boolean embedded = !Sessions.exists() && System.getProperty("spark.master") == null;
         SparkSession spark = Sessions.getOrCreate("smart-tuner " + config.study().name(),
                 config.execution().master(), config.execution().taskRetries());
+        String master = spark.sparkContext().master();
+        if (master.startsWith("local") && !master.startsWith("local-cluster") && config.execution().parallelism() > 1) {
+            LOG.warn("execution.parallelism is {} but master {} runs every task in this one JVM, where trainings run "
+                    + "one at a time: segments only queue. Use a local-cluster[N,cores,MiB] master (one executor JVM "
+                    + "per trial in flight) or parallelism 1", config.execution().parallelism(), master);
+        }
         List<StudyMirror> mirrors = new ArrayList<>(Mirrors.open(config, spark));
         TuneJob job = new TuneJob(config, spark, new TrialRunner(), mirrors, Clock.systemUTC());
         StudySummary summary = job.run();
         spec.commandLine().getOut().println(summary.describe(config.study().metric()));
         spec.commandLine().getOut().flush();
+        if (embedded) {
+            // An orderly stop: local-cluster executors are told to exit instead of being killed by shutdown hooks.
+            spark.stop();
+        }
         return summary.failedStop() ? Main.RUNTIME_ERROR : Main.OK;
     }
 

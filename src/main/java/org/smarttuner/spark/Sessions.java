@@ -32,6 +32,9 @@ public final class Sessions {
         if (System.getProperty("spark.master") == null) {
             String master = configuredMaster.orElse("local[2]");
             b.master(master);
+            if (master.startsWith("local-cluster[")) {
+                localCluster(b);
+            }
             if (master.startsWith("local[") || master.equals("local")) {
                 // In local mode a failed task is not retried unless asked: local[N, maxFailures].
                 b.master(master.replaceFirst("^local(\\[([^\\],]+)\\])?$", "local[$2," + (taskRetries + 1) + "]")
@@ -39,6 +42,34 @@ public final class Sessions {
             }
         }
         return b.getOrCreate();
+    }
+
+    /**
+     * local-cluster[workers,cores,memory] starts each executor as a JVM of its own from
+     * {@code $SPARK_HOME/jars} (bin/smart-tuner points SPARK_HOME at the layout's lib/ when there is
+     * no Spark installation). Those JVMs also need this program's classes and the JVM flags.
+     */
+    private static void localCluster(SparkSession.Builder b) {
+        String home = System.getenv("SPARK_HOME");
+        if (home == null || !java.nio.file.Files.isDirectory(java.nio.file.Path.of(home, "jars"))) {
+            throw new IllegalArgumentException("a local-cluster master starts executors from $SPARK_HOME/jars, but "
+                    + (home == null ? "SPARK_HOME is not set" : home + "/jars is not a folder")
+                    + "; run through bin/smart-tuner (it sets SPARK_HOME) or set SPARK_HOME to a Spark 4.0 installation");
+        }
+        try {
+            java.nio.file.Path self = java.nio.file.Path.of(Sessions.class.getProtectionDomain().getCodeSource()
+                    .getLocation().toURI());
+            b.config("spark.executor.extraClassPath", self.toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot locate smart-tuner's own classes: " + e.getMessage(), e);
+        }
+        b.config("spark.executor.extraJavaOptions", "-Dai.djl.offline=true");
+        b.config("spark.executorEnv.SPARK_LOCAL_IP", "127.0.0.1");
+    }
+
+    /** True when a session already runs in this JVM (spark-submit's, a notebook's): the job must not stop it. */
+    public static boolean exists() {
+        return activeSession().isPresent();
     }
 
     private static Optional<SparkSession> activeSession() {

@@ -34,7 +34,7 @@ import org.smarttuner.spark.results.TrialRow;
 @Tag("slow")
 class ClusterTuneTest {
     private static final long DRIVER_LIMIT_MINUTES = 40;
-    private static final String STUDY = "cluster";
+    static final String STUDY = "cluster";
     private static final Pattern SUMMARY_COUNTS = Pattern.compile("trials: \\{([^}]*)}");
     private static final Pattern TASK_START = Pattern.compile(
             "Starting task \\S+ in stage (\\d+)\\.\\d+ \\(TID \\d+\\) \\([^,]+,\\s*executor ([^,\\s]+),");
