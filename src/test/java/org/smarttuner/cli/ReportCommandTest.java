@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +59,52 @@ class ReportCommandTest {
         byte[] png = dataUri(html, "image/png");
         assertEquals((byte) 0x89, png[0]);
         assertEquals("PNG", new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void opensInHeadlessChromiumWithEveryChartDrawnAndNoErrors() throws Exception {
+        Path out = dir.resolve("chromium/report.html");
+        MainTest.Run r = report("-c", f.configFile().toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        try (ReportChromium chrome = ReportChromium.start(dir.resolve("chromium-profile"))) {
+            chrome.open(out);
+            JsonNode sizes = chrome.evaluate("""
+                    JSON.stringify(['chart-history', 'chart-curves', 'chart-importance', 'chart-parallel',
+                      'sample-alignment', 'sample-audio'].map(function (id) {
+                      var e = document.getElementById(id);
+                      if (!e) { return {id: id, missing: true}; }
+                      var b = e.getBoundingClientRect();
+                      return {id: id, w: b.width, h: b.height, marks: e.querySelectorAll('path,circle,rect').length};
+                    }))""");
+            JsonNode charts = new ObjectMapper().readTree(sizes.asText());
+            assertEquals(6, charts.size());
+            for (JsonNode c : charts) {
+                assertFalse(c.path("missing").asBoolean(), "missing: " + c);
+                assertTrue(c.get("w").asDouble() > 0 && c.get("h").asDouble() > 0, "zero size: " + c);
+                if (c.get("id").asText().startsWith("chart-")) {
+                    assertTrue(c.get("marks").asInt() > 0, "an empty chart: " + c);
+                }
+            }
+            assertTrue(chrome.evaluate("document.getElementById('sample-alignment').naturalWidth").asInt() > 0,
+                    "the alignment PNG decodes");
+            double seconds = chrome.evaluate("""
+                    new Promise(function (ok) {
+                      var a = document.getElementById('sample-audio');
+                      if (a.readyState >= 1) { ok(a.duration); return; }
+                      a.addEventListener('loadedmetadata', function () { ok(a.duration); });
+                      a.addEventListener('error', function () { ok(-1); });
+                      a.load();
+                    })""").asDouble();
+            assertTrue(seconds > 0, "the WAV decodes in the browser: duration " + seconds);
+            assertEquals(2, chrome.evaluate("document.querySelectorAll('.hl').length === 0 ? (function () {"
+                    + " var e = document.querySelector('#chart-curves [data-trial]');"
+                    + " e.dispatchEvent(new Event('mouseenter'));"
+                    + " return document.querySelectorAll('tr.hl').length + 1; })() : 0").asInt(),
+                    "hovering a curve highlights its row in the trials table");
+            chrome.screenshot(Path.of(System.getProperty("smarttuner.project.dir", ".")).resolve(
+                    "target/report-screenshot.png"));
+            assertEquals(List.of(), chrome.errors(), "console errors or exceptions");
+        }
     }
 
     @Test

@@ -21,7 +21,7 @@ import org.smarttuner.tts.train.TrainingSegment;
 /**
  * A finished study for the report and status tests, in real Delta tables and a real SQLite study
  * file: the driver runs with {@link CurveWork} (as for the notebooks test: deterministic curves,
- * one broken trial, median pruning), then the best trial's checkpoint is replaced by a real
+ * the last trial broken, median pruning), then the best trial's checkpoint is replaced by a real
  * Tacotron2 checkpoint (a tiny model trained one epoch on the synthetic corpus, with exactly the
  * settings the configuration gives that trial), so the report can speak with it.
  */
@@ -30,8 +30,8 @@ public record ReportStudyFixture(Path dir, Path configFile, TunerConfig config, 
 
     public static ReportStudyFixture create(Path dir) throws Exception {
         String yaml = """
-                study: {name: rep, n_trials: 12, max_failures: 3, sampler: {type: random, seed: 3},
-                        pruner: {type: median, n_startup_trials: 4}}
+                study: {name: rep, n_trials: 8, max_failures: 3, sampler: {type: random, seed: 3},
+                        pruner: {type: median, n_startup_trials: 5}}
                 search_space:
                   learning_rate: {type: float, low: 1.0e-5, high: 1.0e-1, log: true}
                   optimizer: [adam, adamw]
@@ -42,7 +42,7 @@ public record ReportStudyFixture(Path dir, Path configFile, TunerConfig config, 
                         attention_location_kernel_size: 7, decoder_rnn_dim: 32, prenet_dim: 16,
                         postnet_embedding_dim: 16, postnet_n_convolutions: 2, n_frames_per_step: 2,
                         max_decoder_steps: 60}
-                training: {epochs: 3, batch_size: 4}
+                training: {epochs: 2, batch_size: 4}
                 execution: {parallelism: 2, checkpoint_dir: DIR/ck}
                 output: {delta_path: DIR/delta, sqlite_path: DIR/study.db, report_path: DIR/job-report.html}
                 """.replace("DIR", dir.toAbsolutePath().toString());
@@ -51,7 +51,7 @@ public record ReportStudyFixture(Path dir, Path configFile, TunerConfig config, 
         TunerConfig config = new ConfigLoader(k -> null, dir).loadText(yaml, file.toString(), List.of(), Map.of());
         Path sqlite = Path.of(config.output().sqlitePath());
         SqliteMirror mirror = new SqliteMirror(sqlite, "rep", StudyFactory.direction(config.study()));
-        TuneJob job = new TuneJob(config, SparkTestSession.get(), new CurveWork(List.of(), List.of(4), List.of(), 0),
+        TuneJob job = new TuneJob(config, SparkTestSession.get(), new CurveWork(List.of(), List.of(7), List.of(), 0),
                 List.of(mirror), Clock.systemUTC());
         job.run();
         Study study = job.study();
