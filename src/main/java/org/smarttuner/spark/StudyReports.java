@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smarttuner.config.TunerConfig;
@@ -27,10 +26,9 @@ final class StudyReports {
     private StudyReports() {
     }
 
-    static void writeQuietly(TunerConfig config, SparkSession spark, Study study, String reportPath) {
+    static void writeQuietly(TunerConfig config, Configuration hadoop, Study study, String reportPath) {
         try {
             long t0 = System.nanoTime();
-            Configuration hadoop = spark.sparkContext().hadoopConfiguration();
             StoredStudy stored = new StoredStudy(study.name(), Optional.of(study.direction()), study.trials(),
                     new HashMap<Integer, java.time.Instant>(), Optional.empty(), "Delta tables at "
                     + config.output().deltaPath());
