@@ -61,7 +61,11 @@ final class StudySourceOptions {
 
     private SparkSession spark() {
         if (spark == null) {
-            // Reading a few small tables needs no cluster: a local session, unless spark-submit gave a master.
+            // Reading a few small tables needs no cluster: a local session, unless spark-submit gave a master,
+            // and no web UI (it would only take a port next to a running study's driver).
+            if (System.getProperty("spark.ui.enabled") == null) {
+                System.setProperty("spark.ui.enabled", "false");
+            }
             spark = Sessions.getOrCreate("smart-tuner read", Optional.of("local[2]"), 0);
         }
         return spark;

@@ -23,7 +23,7 @@ final class Charts {
         double lo = done.stream().mapToDouble(t -> t.value().get()).min().orElse(0);
         double hi = done.stream().mapToDouble(t -> t.value().get()).max().orElse(1);
         Plot p = new Plot("chart-history", "optimisation history", Plot.xScale(minN, maxN, false),
-                Plot.yScale(lo, hi, false), "trial number", metric);
+                Plot.yScale(lo, hi, false), "trial number", metric, true);
         StringBuilder best = new StringBuilder();
         Double bestSoFar = null;
         for (FrozenTrial t : done) {
@@ -68,7 +68,7 @@ final class Charts {
         }
         Plot p = new Plot("chart-curves", "intermediate values per trial", Plot.xScale(minStep, maxStep, false),
                 Plot.yScale(values.stream().mapToDouble(Double::doubleValue).min().orElse(0),
-                        values.stream().mapToDouble(Double::doubleValue).max().orElse(1), false), "epoch", metric);
+                        values.stream().mapToDouble(Double::doubleValue).max().orElse(1), false), "epoch", metric, true);
         for (FrozenTrial t : with) {
             StringBuilder d = new StringBuilder();
             double lastX = 0;

@@ -79,8 +79,8 @@ final class ParallelCoordinates {
         svg.append("<line class=\"axis\" x1=\"").append(Html.xy(ox)).append("\" x2=\"").append(Html.xy(ox))
                 .append("\" y1=\"").append(TOP).append("\" y2=\"").append(H - BOTTOM).append("\"/>");
         svg.append(label(ox, H - BOTTOM + 18, metric, "title"));
-        svg.append(label(ox, TOP - 8, Html.num(obj.value(TOP)), "tick"));
-        svg.append(label(ox, H - BOTTOM + 32, Html.num(obj.value(H - BOTTOM)), "tick"));
+        svg.append(label(ox - 4, obj.at(hi) + 4, Html.num(hi), "tick end"));
+        svg.append(label(ox - 4, obj.at(lo) + 4, Html.num(lo), "tick end"));
         return svg.append("</svg>").toString();
     }
 
@@ -104,14 +104,16 @@ final class ParallelCoordinates {
                 svg.append(label(x + 4, s.at(i) + 4, String.valueOf(c.choices().get(i)), "tick start"));
             }
         } else {
-            svg.append(label(x, TOP - 8, Html.num(s.value(TOP)), "tick"));
-            svg.append(label(x, H - BOTTOM + 32, Html.num(s.value(H - BOTTOM)), "tick"));
+            double low = d instanceof FloatDistribution f ? f.low() : ((IntDistribution) d).low();
+            double high = d instanceof FloatDistribution f ? f.high() : ((IntDistribution) d).high();
+            svg.append(label(x + 4, s.at(high) + 4, Html.num(high), "tick start"));
+            svg.append(label(x + 4, s.at(low) + 4, Html.num(low), "tick start"));
         }
     }
 
     private static String label(double x, double y, String text, String cls) {
-        boolean start = cls.endsWith("start");
-        return "<text class=\"" + cls.replace(" start", "") + "\" text-anchor=\"" + (start ? "start" : "middle")
+        String anchor = cls.endsWith(" start") ? "start" : cls.endsWith(" end") ? "end" : "middle";
+        return "<text class=\"" + cls.replaceAll(" (start|end)$", "") + "\" text-anchor=\"" + anchor
                 + "\" x=\"" + Html.xy(x) + "\" y=\"" + Html.xy(y) + "\">" + Html.esc(text) + "</text>";
     }
 }
