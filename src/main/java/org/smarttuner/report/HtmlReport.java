@@ -123,8 +123,12 @@ public final class HtmlReport {
                     .append(String.format(java.util.Locale.ROOT, "%.0f%%", 100 * e.share())).append("</text>");
             y += rowH;
         }
-        return h.append("</svg><p class=\"legend\">From ").append(r.completedTrials())
-                .append(" completed trials.</p>").toString();
+        int n = r.completedTrials();
+        int k = r.entries().stream().mapToInt(Importance.Entry::groups).max().orElse(2);
+        return h.append("</svg><p class=\"legend\">From ").append(n).append(" completed trials. A parameter that ")
+                .append("does nothing still explains about (groups &minus; 1)/(trials &minus; 1) by chance: ")
+                .append(String.format(java.util.Locale.ROOT, "%.0f%%", 100.0 * (k - 1) / Math.max(1, n - 1)))
+                .append(" for ").append(k).append(" groups here.</p>").toString();
     }
 
     private static String sample(Sample s) {
