@@ -18,8 +18,9 @@ What it needs and does:
   - Java 17 or newer and Maven 3.8+ (checked; install them with your package manager)
   - free disk: about 3 GB for ~/.m2 (the cold build downloads ~450 MB), ~/.djl.ai
     (libtorch, ~430 MB unpacked) and the build output
-  - system packages espeak-ng and sox (the demo corpus) and python3-venv, installed
-    with apt-get when this runs as root (or with sudo)
+  - system packages espeak-ng and sox (the demo corpus), python3-venv, and chromium (the
+    report test opens the HTML report in headless Chromium), installed with apt-get when
+    this runs as root (or with sudo)
   - .venv/ : a Python venv with Optuna, used by the interoperability tests
   - ports: the Spark UI port and a local MLflow tracking URI's port (says who holds one)
 USAGE
@@ -114,8 +115,9 @@ missing=()
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then missing+=(python3-venv); fi
+command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -eq 0 ]; then
-  ok "espeak-ng, sox and python3 venv are installed"
+  ok "espeak-ng, sox, python3 venv and chromium are installed"
 elif [ $check_only = 1 ]; then
   fail "missing system packages: ${missing[*]} (run ./install.sh, or: sudo apt-get install -y ${missing[*]})"
 elif command -v apt-get >/dev/null 2>&1; then

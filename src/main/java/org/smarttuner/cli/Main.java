@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
         description = "Tunes Tacotron2 text-to-speech training on Apache Spark.",
         subcommands = {TuneCommand.class, TrainCommand.class, ConfigCommand.class, CorpusCommand.class,
             PrepareCommand.class, CreateStudyCommand.class, AskCommand.class, TellCommand.class, TrialsCommand.class,
-            BestTrialCommand.class, DeleteStudyCommand.class, BenchCommand.class,
+            BestTrialCommand.class, DeleteStudyCommand.class, BenchCommand.class, ReportCommand.class,
+            StatusCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;

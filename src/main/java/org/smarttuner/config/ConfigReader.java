@@ -294,7 +294,7 @@ public final class ConfigReader {
         return optDuration(key).orElse(def);
     }
 
-    static Optional<Duration> parseDuration(String text) {
+    public static Optional<Duration> parseDuration(String text) {
         String s = text.trim().toLowerCase(Locale.ROOT);
         Double bare = asNumber(s);
         if (bare != null) {

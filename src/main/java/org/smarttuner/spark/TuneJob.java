@@ -107,6 +107,9 @@ public final class TuneJob {
             String reason = loop(startedAt);
             writer.flush();
             syncMirrorAttributes();
+            // Issue #8: the study's HTML report; a failure is logged as a warning and never fails the study.
+            config.output().reportPath().ifPresent(p -> StudyReports.writeQuietly(config,
+                    spark.sparkContext().hadoopConfiguration(), study, p));
             return summary(startedAt, reason, reason.startsWith("stopped:"));
         } catch (DriverAbort e) {
             aborted = true;

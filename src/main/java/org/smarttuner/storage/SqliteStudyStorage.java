@@ -444,6 +444,24 @@ public final class SqliteStudyStorage implements StudyStorage {
         });
     }
 
+    /** The last heartbeat of each trial that has one (trial number to time), for status checks. */
+    public Map<Integer, Instant> heartbeats(String study) {
+        return read("read heartbeats of '" + study + "'", c -> {
+            Map<Integer, Instant> out = new java.util.TreeMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT t.number, h.heartbeat FROM trials t JOIN "
+                    + "trial_heartbeats h ON h.trial_id = t.trial_id WHERE t.study_id = ?")) {
+                p.setLong(1, require(c, study).id());
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) {
+                        int number = r.getInt(1);
+                        TrialRows.time(r.getString(2)).ifPresent(at -> out.put(number, at));
+                    }
+                }
+            }
+            return Map.copyOf(out);
+        });
+    }
+
     @Override
     public List<FrozenTrial> failStaleTrials(String study, Duration grace, int maxRetries) {
         return write("fail stale trials of '" + study + "'", c -> {

@@ -36,7 +36,7 @@ class TuneEndToEndTest {
                 conf.toString(), "--set", "study.name=e2e", "--set", "study.n_trials=3", "--set", "training.epochs=2",
                 "--set", "data.size=40", "--set", "data.path=" + dir.resolve("data"), "--set", "output.delta_path=" + delta,
                 "--set", "output.sqlite_path=" + sqlite, "--set", "execution.checkpoint_dir=" + dir.resolve("ck"),
-                "--set", "study.timeout=30m");
+                "--set", "study.timeout=30m", "--set", "output.report_path=" + dir.resolve("report.html"));
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("Study e2e stopped"), out.toString());
 
@@ -57,5 +57,8 @@ class TuneEndToEndTest {
             }
         }
         assertTrue(Files.isDirectory(dir.resolve("data/features")), "features computed once beside the data");
+        String report = Files.readString(dir.resolve("report.html"));
+        assertTrue(report.contains("id=\"chart-history\"") && report.contains("id=\"sample-audio\""),
+                "the job's report, with the best trial's real checkpoint spoken");
     }
 }

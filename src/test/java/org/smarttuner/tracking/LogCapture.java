@@ -16,7 +16,7 @@ import org.apache.logging.log4j.core.config.Property;
  * Every log line at every level while open: log4j (where slf4j goes in tests) and
  * java.util.logging (where the JDK's own HTTP code logs). Lines read "LEVEL logger message".
  */
-final class LogCapture implements AutoCloseable {
+public final class LogCapture implements AutoCloseable {
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final AbstractAppender appender;
     private final Level rootBefore;
@@ -24,7 +24,7 @@ final class LogCapture implements AutoCloseable {
     private final java.util.logging.Handler julHandler;
     private final java.util.logging.Level julBefore;
 
-    LogCapture() {
+    public LogCapture() {
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         rootBefore = ctx.getRootLogger().getLevel();
         ourBefore = ctx.getLogger("org.smarttuner").getLevel();
@@ -68,7 +68,7 @@ final class LogCapture implements AutoCloseable {
         julRoot.setLevel(java.util.logging.Level.ALL);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 

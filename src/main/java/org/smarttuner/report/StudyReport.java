@@ -1,0 +1,132 @@
+package org.smarttuner.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.Optional;
+import org.smarttuner.config.StudyFactory;
+import org.smarttuner.config.TunerConfig;
+import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.StudyDirection;
+import org.smarttuner.tts.data.SyntheticCorpus;
+import org.smarttuner.tts.text.TextEncoder;
+
+/**
+ * Builds the HTML report of a stored study with the study's configuration: the configuration gives
+ * the objective, the direction where the store keeps none, and the model, text and audio settings
+ * the best trial's checkpoint is spoken with.
+ */
+public final class StudyReport {
+    public static final String DEFAULT_TEXT = "The quick brown fox jumps over the lazy dog.";
+
+    /** Copies a checkpoint that is not on the local file system (HDFS, S3, DBFS) to a local file. */
+    @FunctionalInterface
+    public interface CheckpointFetcher {
+        void fetch(String location, Path localFile) throws IOException;
+    }
+
+    /** The sentence, Griffin-Lim iterations and fetcher for the best trial's sample. */
+    public record Options(Optional<String> text, int griffinLimIterations, CheckpointFetcher fetcher) {
+    }
+
+    private StudyReport() {
+    }
+
+    public static String build(TunerConfig config, StoredStudy study, Options options, Clock clock) {
+        StudyDirection direction = study.direction().orElse(StudyFactory.direction(config.study()));
+        String text = options.text().orElseGet(() -> defaultText(config));
+        Optional<FrozenTrial> best = HtmlReport.best(study.trials(), direction);
+        Sample sample = best.map(b -> sample(config, b, text, options))
+                .orElseGet(() -> Sample.missing(text, "no trial has completed, so there is no best checkpoint"));
+        return HtmlReport.render(new HtmlReport.Input(study, direction, config.study().metric(), sample,
+                clock.instant()));
+    }
+
+    /** Writes the page whole (a temporary file moved into place), creating the folder. */
+    public static void write(String html, Path out) throws IOException {
+        Path abs = out.toAbsolutePath();
+        Files.createDirectories(abs.getParent());
+        Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
+        try {
+            Files.writeString(tmp, html, StandardCharsets.UTF_8);
+            readableByAll(tmp);
+            try {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** A temporary file is private (0600); a report is meant to be shared, like any file the user writes. */
+    private static void readableByAll(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException ignored) {
+            // not a POSIX file system: its default permissions stand
+        }
+    }
+
+    static String defaultText(TunerConfig config) {
+        if (config.data().corpus().equals("synthetic")) {
+            // The synthetic corpus only speaks its own alphabet: an English sentence would be noise.
+            return new SyntheticCorpus(config.data().seed(), config.data().audio().sampleRate()).text(0);
+        }
+        return DEFAULT_TEXT;
+    }
+
+    private static Sample sample(TunerConfig config, FrozenTrial best, String text, Options options) {
+        Object location = best.systemAttrs().get("checkpoint");
+        if (location == null) {
+            return Sample.missing(text, "the best trial (#" + best.number() + ") has no checkpoint recorded");
+        }
+        String loc = String.valueOf(location);
+        Path local = localPath(loc);
+        Path tmp = null;
+        try {
+            if (local == null) {
+                tmp = Files.createTempFile("smart-tuner-best", ".ckpt");
+                try {
+                    options.fetcher().fetch(loc, tmp);
+                } catch (IOException | RuntimeException e) {
+                    return Sample.missing(text, "the checkpoint " + loc + " of trial #" + best.number()
+                            + " could not be copied: " + e.getMessage());
+                }
+                local = tmp;
+            }
+            SampleMaker maker = new SampleMaker(config.model(best.params()), config.data().audio(),
+                    TextEncoder.of(config.data().textCleaners(), "drop"), options.griffinLimIterations(),
+                    config.training().seed());
+            Sample s = maker.make(local, text);
+            return s.present() ? s : Sample.missing(text, s.note().replace(local.toString(), loc));
+        } catch (IOException e) {
+            return Sample.missing(text, "no temporary file for the checkpoint: " + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a temporary file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** The local file of a plain path or file: URI; null for other file systems. */
+    private static Path localPath(String location) {
+        if (location.startsWith("file:")) {
+            return Path.of(java.net.URI.create(location.startsWith("file:/") ? location : "file:" + location
+                    .substring(5)));
+        }
+        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
+            return null;
+        }
+        return Path.of(location);
+    }
+}
