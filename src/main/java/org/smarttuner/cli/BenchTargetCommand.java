@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,6 +27,7 @@ import org.smarttuner.spark.TimeToTarget;
 import org.smarttuner.spark.TrialRunner;
 import org.smarttuner.spark.TuneJob;
 import org.smarttuner.spark.results.DeltaResultStore;
+import org.smarttuner.spark.results.MetricRow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,9 +46,10 @@ final class BenchTargetCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--target", required = true, paramLabel = "LOSS",
-            description = "The validation loss to reach (the study's metric must be val_loss, minimized).")
-    double target;
+    @Option(names = "--target", required = true, split = ",", paramLabel = "LOSS[,LOSS...]",
+            description = "Validation losses to reach (the study's metric must be val_loss, minimized); each "
+                    + "study stops once a completed trial reaches the lowest.")
+    List<Double> targets;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1", paramLabel = "N[,N...]",
             description = "Sampler seeds, one pair of studies each (default: ${DEFAULT-VALUE}).")
@@ -57,16 +60,31 @@ final class BenchTargetCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Path work;
 
+    @Option(names = "--analyze", description = "Run nothing: read the runs already in --work (other targets on the "
+            + "same runs).")
+    boolean analyze;
+
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    private record Run(long seed, String arm, TimeToTarget time, StudySummary summary) {
+    /** One study's recorded epochs; its clock starts with its first recorded event (the first trial asked). */
+    private record Run(long seed, String arm, List<MetricRow> metrics, Instant start, long trials) {
+        TimeToTarget time(double target) {
+            return TimeToTarget.of(metrics, start, target);
+        }
+
+        double elapsedSeconds() {
+            return metrics.stream().map(m -> m.ts().toInstant()).max(Instant::compareTo)
+                    .map(end -> Duration.between(start, end).toMillis() / 1000.0).orElse(0.0);
+        }
     }
 
     @Override
     public Integer call() {
-        if (!Double.isFinite(target)) {
-            throw new UsageException("--target must be a finite validation loss, got " + target);
+        for (double t : targets) {
+            if (!Double.isFinite(t)) {
+                throw new UsageException("--target must be finite validation losses, got " + t);
+            }
         }
         TunerConfig base = load(List.of());
         if (!base.study().metric().equals("val_loss") || !base.study().direction().equals("minimize")) {
@@ -75,62 +93,84 @@ final class BenchTargetCommand implements Callable<Integer> {
         }
         String tuned = base.study().sampler().type() + "+" + base.study().pruner().type();
         PrintWriter out = spec.commandLine().getOut();
-        deleteRecursively(work);
-        TrialRunner.prepare(base.data());
+        if (analyze && !Files.isDirectory(work)) {
+            throw new UsageException("--analyze reads earlier runs from --work, but " + work + " is not a folder");
+        }
+        if (!analyze) {
+            deleteRecursively(work);
+            TrialRunner.prepare(base.data());
+        }
         SparkSession spark = Sessions.getOrCreate("smart-tuner bench target", base.execution().master(),
                 base.execution().taskRetries());
+        double stopAt = targets.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
         List<Run> runs = new ArrayList<>();
         for (long seed : seeds) {
-            runs.add(run(spark, base, seed, tuned, false));
-            runs.add(run(spark, base, seed, "random", true));
-            out.println(describe(runs.get(runs.size() - 2)));
-            out.println(describe(runs.get(runs.size() - 1)));
-            out.flush();
+            for (String arm : List.of(tuned, "random")) {
+                String name = "target-" + arm.replace('+', '-') + "-s" + seed;
+                Path dir = work.resolve(name);
+                if (!analyze) {
+                    StudySummary s = runStudy(spark, base, name, dir, seed, stopAt, arm.equals("random"));
+                    out.println("seed " + seed + " " + arm + ": " + s.describe("val_loss").replace("\n", "; "));
+                    out.flush();
+                }
+                runs.add(read(spark, seed, arm, name, dir));
+            }
         }
-        out.printf(Locale.ROOT, "%nbench target: val_loss <= %s, %s against random without pruning, %d seed(s), "
-                + "parallelism %d, %d trials and %s a study%n", target, tuned, seeds.size(),
+        out.printf(Locale.ROOT, "%nbench target: %s against random search without pruning, %d seed(s), parallelism "
+                + "%d, %d trials and %s a study; clocks start at each study's first trial%n", tuned, seeds.size(),
                 base.execution().parallelism(), base.study().nTrials(),
                 base.study().timeout().map(d -> "at most " + d.toMinutes() + " min").orElse("no time limit"));
-        out.printf(Locale.ROOT, "%-6s %-16s %-8s %10s %12s %8s %10s %8s%n", "seed", "arm", "reached", "wall s",
-                "training s", "epochs", "best", "trials");
-        for (Run r : runs) {
-            TimeToTarget t = r.time();
-            out.printf(Locale.ROOT, "%-6d %-16s %-8s %10s %12s %8s %10s %8d%n", r.seed(), r.arm(),
-                    t.reached() ? "yes" : "no", t.wall().map(d -> fmt(d.toMillis() / 1000.0)).orElse("-"),
-                    t.trainingSeconds().map(BenchTargetCommand::fmt).orElse("-"),
-                    t.epochs().isPresent() ? String.valueOf(t.epochs().getAsInt()) : "-",
-                    t.best().map(b -> String.format(Locale.ROOT, "%.4f", b)).orElse("-"),
-                    r.summary().counts().values().stream().mapToLong(Long::longValue).sum());
-        }
-        for (int i = 0; i + 1 < runs.size(); i += 2) {
-            TimeToTarget a = runs.get(i).time();
-            TimeToTarget b = runs.get(i + 1).time();
-            out.printf(Locale.ROOT, "seed %d: random / %s = %s wall, %s training seconds, %s epochs%n",
-                    runs.get(i).seed(), tuned,
-                    ratio(b.wall().map(d -> d.toMillis() / 1000.0), a.wall().map(d -> d.toMillis() / 1000.0),
-                            runs.get(i + 1).summary().elapsed().toMillis() / 1000.0),
-                    ratio(b.trainingSeconds(), a.trainingSeconds(), b.totalTrainingSeconds()),
-                    ratio(b.epochs().isPresent() ? Optional.of((double) b.epochs().getAsInt())
-                            : Optional.empty(),
-                            a.epochs().isPresent() ? Optional.of((double) a.epochs().getAsInt())
-                                    : Optional.empty(), b.totalEpochs()));
+        for (double target : targets) {
+            printTarget(out, target, tuned, runs);
         }
         out.flush();
         return Main.OK;
     }
 
-    private Run run(SparkSession spark, TunerConfig base, long seed, String arm, boolean randomWithoutPruning) {
-        String name = "target-" + arm.replace('+', '-') + "-s" + seed;
-        Path dir = work.resolve(name);
+    private void printTarget(PrintWriter out, double target, String tuned, List<Run> runs) {
+        out.printf(Locale.ROOT, "%nval_loss <= %s%n%-6s %-16s %-8s %10s %12s %8s %10s %8s%n", target, "seed", "arm",
+                "reached", "wall s", "training s", "epochs", "best", "trials");
+        for (Run r : runs) {
+            TimeToTarget t = r.time(target);
+            out.printf(Locale.ROOT, "%-6d %-16s %-8s %10s %12s %8s %10s %8d%n", r.seed(), r.arm(),
+                    t.reached() ? "yes" : "no", t.wall().map(d -> fmt(d.toMillis() / 1000.0)).orElse("-"),
+                    t.trainingSeconds().map(BenchTargetCommand::fmt).orElse("-"),
+                    t.epochs().isPresent() ? String.valueOf(t.epochs().getAsInt()) : "-",
+                    t.best().map(b -> String.format(Locale.ROOT, "%.4f", b)).orElse("-"), r.trials());
+        }
+        for (int i = 0; i + 1 < runs.size(); i += 2) {
+            TimeToTarget a = runs.get(i).time(target);
+            TimeToTarget b = runs.get(i + 1).time(target);
+            out.printf(Locale.ROOT, "seed %d: random / %s = %s wall, %s training seconds, %s epochs%n",
+                    runs.get(i).seed(), tuned,
+                    ratio(b.wall().map(d -> d.toMillis() / 1000.0), a.wall().map(d -> d.toMillis() / 1000.0),
+                            runs.get(i + 1).elapsedSeconds()),
+                    ratio(b.trainingSeconds(), a.trainingSeconds(), b.totalTrainingSeconds()),
+                    ratio(b.epochs().isPresent() ? Optional.of((double) b.epochs().getAsInt()) : Optional.empty(),
+                            a.epochs().isPresent() ? Optional.of((double) a.epochs().getAsInt()) : Optional.empty(),
+                            b.totalEpochs()));
+        }
+    }
+
+    private StudySummary runStudy(SparkSession spark, TunerConfig base, String name, Path dir, long seed,
+            double stopAt, boolean randomWithoutPruning) {
         TunerConfig loaded = load(List.of("study.name=" + name, "study.sampler.seed=" + seed,
                 "output.delta_path=" + dir.resolve("delta"), "output.sqlite_path=" + dir.resolve("study.db"),
                 "execution.checkpoint_dir=" + dir.resolve("checkpoints"), "output.mlflow.tracking_uri="));
-        TunerConfig config = arm(loaded, randomWithoutPruning);
-        Instant start = Instant.now();
-        StudySummary summary = new TuneJob(config, spark, new TrialRunner(), Mirrors.open(config, spark),
-                Clock.systemUTC()).run();
-        DeltaResultStore store = new DeltaResultStore(spark, config.output().deltaPath());
-        return new Run(seed, arm, TimeToTarget.of(store.metrics(name), start, target), summary);
+        TunerConfig config = arm(loaded, stopAt, randomWithoutPruning);
+        return new TuneJob(config, spark, new TrialRunner(), Mirrors.open(config, spark), Clock.systemUTC()).run();
+    }
+
+    private static Run read(SparkSession spark, long seed, String arm, String name, Path dir) {
+        DeltaResultStore store = new DeltaResultStore(spark, dir.resolve("delta").toString());
+        if (!store.exists()) {
+            throw new UsageException("no run of " + name + " in " + dir + " (run without --analyze first, with the "
+                    + "same --seeds)");
+        }
+        List<MetricRow> metrics = store.metrics(name);
+        Instant start = store.events(name).stream().map(e -> e.ts().toInstant()).min(Instant::compareTo)
+                .orElseThrow(() -> new UsageException("the run " + name + " in " + dir + " recorded nothing"));
+        return new Run(seed, arm, metrics, start, store.trials(name).size());
     }
 
     /**
@@ -138,7 +178,7 @@ final class BenchTargetCommand implements Callable<Integer> {
      * happens after it does not change the time to it), and the baseline swaps in random sampling
      * without pruning (set on the records: --set would leave the TPE and ASHA keys as unknown ones).
      */
-    private TunerConfig arm(TunerConfig c, boolean randomWithoutPruning) {
+    private static TunerConfig arm(TunerConfig c, double stopAt, boolean randomWithoutPruning) {
         StudyConfig s = c.study();
         SamplerConfig sampler = s.sampler();
         PrunerConfig pruner = s.pruner();
@@ -151,7 +191,7 @@ final class BenchTargetCommand implements Callable<Integer> {
                     pruner.minEarlyStoppingRate(), pruner.lower(), pruner.upper(), Optional.empty(), pruner.minDelta());
         }
         StudyConfig study = new StudyConfig(s.name(), s.direction(), s.metric(), s.nTrials(), s.timeout(),
-                Optional.of(target), s.maxFailures(), sampler, pruner);
+                Optional.of(stopAt), s.maxFailures(), sampler, pruner);
         return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), c.execution(),
                 c.output());
     }
@@ -160,11 +200,6 @@ final class BenchTargetCommand implements Callable<Integer> {
         List<String> sets = new ArrayList<>(options.sets);
         sets.addAll(extra);
         return org.smarttuner.config.ConfigLoader.system().load(options.config, sets, Map.of());
-    }
-
-    private static String describe(Run r) {
-        return String.format(Locale.ROOT, "seed %d %s: %s", r.seed(), r.arm(), r.summary().describe("val_loss")
-                .replace("\n", "; "));
     }
 
     /** slow / fast; when only the fast arm reached the target, a lower bound from the slow arm's whole run. */
