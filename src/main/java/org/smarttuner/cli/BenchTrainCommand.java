@@ -73,8 +73,10 @@ final class BenchTrainCommand implements Callable<Integer> {
         TrainBenchmark.Result r = TrainBenchmark.run(config.model(), config.training(), dev, batchSize, tokens, frames,
                 symbols, config.data().audio().nMels(), warmup, steps);
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "bench train: preset %s, %,d parameters, device %s, %d threads%n", preset,
-                r.parameters(), dev, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+        String waitPolicy = System.getenv("OMP_WAIT_POLICY");
+        out.printf(Locale.ROOT, "bench train: preset %s, %,d parameters, device %s, %d threads, OMP_WAIT_POLICY %s%n",
+                preset, r.parameters(), dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(),
+                waitPolicy == null || waitPolicy.isBlank() ? "unset (libgomp's default)" : waitPolicy);
         out.printf(Locale.ROOT, "batch %d x %d tokens x %d frames, %d warm-up + %d measured steps%n", batchSize,
                 tokens, frames, warmup, steps);
         out.printf(Locale.ROOT, "ms/step median %.1f (min %.1f, max %.1f)%n", r.medianMs(), r.minMs(), r.maxMs());
