@@ -154,7 +154,11 @@ final class BenchDataCommand implements Callable<Integer> {
         return b;
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    /** Deletes a folder and everything under it; a folder that is not there is already deleted. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (Stream<Path> walk = Files.walk(root)) {
             List<Path> paths = walk.sorted(Comparator.reverseOrder()).toList();
             for (Path p : paths) {

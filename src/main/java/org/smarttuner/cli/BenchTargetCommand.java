@@ -9,13 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.smarttuner.config.PrunerConfig;
 import org.smarttuner.config.SamplerConfig;
@@ -218,13 +216,8 @@ final class BenchTargetCommand implements Callable<Integer> {
     }
 
     private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
+        try {
+            BenchDataCommand.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot empty " + dir + ": " + e.getMessage(), e);
         }
