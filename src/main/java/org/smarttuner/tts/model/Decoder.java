@@ -20,9 +20,14 @@ import java.util.List;
  * attention LSTM's input matmul run once for all steps (one big matmul instead of one per step);
  * each LSTM cell is one fused matmul over [input, h]; the mel and gate projections do not depend on
  * later steps, so they run once over all steps after the loop (one matmul, and in the backward pass
- * one weight-gradient matmul instead of hundreds). Per step this leaves about 40 native calls.
+ * one weight-gradient matmul instead of hundreds). Per step this leaves about 40 native calls. In
+ * training, the two LSTMs' recurrent weights get their gradients in one matmul after the backward
+ * pass ({@link DeferredGradients}).
  */
 final class Decoder {
+    static final String ATTENTION_RECURRENT_WEIGHT = "decoder.attention_rnn.weight_context_hidden";
+    static final String DECODER_WEIGHT = "decoder.decoder_rnn.weight";
+
     private final int nMels;
     private final int r;
     private final int attentionRnnDim;
@@ -54,12 +59,12 @@ final class Decoder {
         double ab = 1.0 / Math.sqrt(attentionRnnDim);
         attentionInputWeight = p.uniform("decoder.attention_rnn.weight_prenet",
                 new Shape(4L * attentionRnnDim, s.prenetDim()), ab);
-        attentionRecurrentWeight = p.uniform("decoder.attention_rnn.weight_context_hidden",
+        attentionRecurrentWeight = p.uniform(ATTENTION_RECURRENT_WEIGHT,
                 new Shape(4L * attentionRnnDim, encoderDim + attentionRnnDim), ab);
         attentionBias = p.uniform("decoder.attention_rnn.bias", new Shape(4L * attentionRnnDim), ab);
         attention = new LocationSensitiveAttention(p, s);
         double db = 1.0 / Math.sqrt(decoderRnnDim);
-        decoderWeight = p.uniform("decoder.decoder_rnn.weight",
+        decoderWeight = p.uniform(DECODER_WEIGHT,
                 new Shape(4L * decoderRnnDim, attentionRnnDim + encoderDim + decoderRnnDim), db);
         decoderBias = p.uniform("decoder.decoder_rnn.bias", new Shape(4L * decoderRnnDim), db);
         int projIn = decoderRnnDim + encoderDim;
@@ -78,8 +83,21 @@ final class Decoder {
         NDArray context;
         NDArray weights;
         NDArray cumulative;
+        private final NDArray recurrentWeight;
+        private final NDArray decoderStepWeight;
+        /** When not null, every step's LSTM inputs are kept here for {@link DeferredGradients}. */
+        private final NDList attentionInputs;
+        private final NDList decoderInputs;
 
         State(NDManager scope, long b, long t) {
+            this(scope, b, t, attentionRecurrentWeight, decoderWeight, false);
+        }
+
+        State(NDManager scope, long b, long t, NDArray recurrentWeight, NDArray decoderStepWeight, boolean keepInputs) {
+            this.recurrentWeight = recurrentWeight;
+            this.decoderStepWeight = decoderStepWeight;
+            attentionInputs = keepInputs ? new NDList() : null;
+            decoderInputs = keepInputs ? new NDList() : null;
             attH = scope.zeros(new Shape(1, b, attentionRnnDim));
             attC = attH;
             decH = scope.zeros(new Shape(1, b, decoderRnnDim));
@@ -89,11 +107,15 @@ final class Decoder {
             cumulative = weights;
         }
 
-        /** One decoder step given this step's precomputed attention-LSTM input gates (1, B, 4H). */
-        void step(NDArray inputGates, LocationSensitiveAttention.Memory m, boolean training) {
+        /**
+         * One decoder step given this step's precomputed attention-LSTM input gates (1, B, 4H) and
+         * the decoder LSTM's bias (its own slice per step when gradients are deferred).
+         */
+        void step(NDArray inputGates, NDArray decoderStepBias, LocationSensitiveAttention.Memory m,
+                boolean training) {
             long b = weights.getShape().get(0);
-            NDArray gates = Linear.linear(NDArrays.concat(new NDList(context, attH), 2), attentionRecurrentWeight)
-                    .singletonOrThrow().addi(inputGates);
+            NDArray attentionInput = NDArrays.concat(new NDList(context, attH), 2);
+            NDArray gates = Linear.linear(attentionInput, recurrentWeight).singletonOrThrow().addi(inputGates);
             LstmCell att = LstmCell.step(gates, attC, attentionRnnDim);
             attH = Dropout.dropout(att.h(), pAttention, training).singletonOrThrow();
             attC = att.c();
@@ -102,8 +124,12 @@ final class Decoder {
             weights = a.weights();
             cumulative = cumulative.add(weights);
             context = a.context().reshape(1, b, encoderDim);
-            NDArray decGates = Linear.linear(NDArrays.concat(new NDList(attH, context, decH), 2), decoderWeight,
-                    decoderBias).singletonOrThrow();
+            NDArray decoderInput = NDArrays.concat(new NDList(attH, context, decH), 2);
+            NDArray decGates = Linear.linear(decoderInput, decoderStepWeight, decoderStepBias).singletonOrThrow();
+            if (attentionInputs != null) {
+                attentionInputs.add(attentionInput);
+                decoderInputs.add(decoderInput);
+            }
             LstmCell dec = LstmCell.step(decGates, decC, decoderRnnDim);
             decH = Dropout.dropout(dec.h(), pDecoder, training).singletonOrThrow();
             decC = dec.c();
@@ -115,9 +141,11 @@ final class Decoder {
      * for s = 0).
      *
      * @param target (B, n_mels, F), F a multiple of n_frames_per_step
+     * @param deferGradients compute the recurrent weights' gradients after the backward pass
+     *     ({@link DeferredGradients}); only for a pass whose loss is backpropagated
      */
     Tacotron2Output teacherForced(NDArray memory, NDArray textMask, NDArray target, boolean training,
-            NDManager scope) {
+            boolean deferGradients, NDManager scope) {
         long b = target.getShape().get(0);
         long frames = target.getShape().get(2);
         long steps = frames / r;
@@ -127,14 +155,29 @@ final class Decoder {
         NDArray previous = grouped.get(new NDIndex(":, :-1, {}:", (long) (r - 1) * nMels));
         NDArray inputs = NDArrays.concat(new NDList(scope.zeros(new Shape(b, 1, nMels)), previous), 1);
         NDArray pre = prenet.apply(inputs.transpose(1, 0, 2));
-        NDList inputGates = Linear.linear(pre, attentionInputWeight, attentionBias).singletonOrThrow()
-                .split(steps, 0);
-        State st = new State(scope, b, t);
+        NDArray allInputGates = Linear.linear(pre, attentionInputWeight, attentionBias).singletonOrThrow();
+        State st;
+        NDList decoderBiases;
+        NDArray attentionSlot = null;
+        NDArray decoderSlot = null;
+        if (deferGradients) {
+            attentionSlot = gradientSlot(scope, steps, b, attentionRnnDim);
+            decoderSlot = gradientSlot(scope, steps, b, decoderRnnDim);
+            allInputGates = allInputGates.add(attentionSlot);
+            // the bias rides on the slot: autograd sums its gradient over all steps once
+            decoderBiases = decoderSlot.add(decoderBias).split(steps, 0);
+            st = new State(scope, b, t, local(attentionRecurrentWeight.stopGradient(), scope),
+                    local(decoderWeight.stopGradient(), scope), true);
+        } else {
+            decoderBiases = null;
+            st = new State(scope, b, t);
+        }
+        NDList inputGates = allInputGates.split(steps, 0);
         NDList hs = new NDList((int) steps);
         NDList contexts = new NDList((int) steps);
         NDList weights = new NDList((int) steps);
         for (int s = 0; s < steps; s++) {
-            st.step(inputGates.get(s), m, training);
+            st.step(inputGates.get(s), decoderBiases == null ? decoderBias : decoderBiases.get(s), m, training);
             hs.add(st.decH);
             contexts.add(st.context);
             weights.add(st.weights);
@@ -143,7 +186,27 @@ final class Decoder {
         NDList projected = project(features, scope);
         NDArray mel = projected.get(0).transpose(1, 0, 2).reshape(b, frames, nMels).transpose(0, 2, 1);
         NDArray gate = projected.get(1).transpose(1, 0, 2).reshape(b, frames);
-        return new Tacotron2Output(mel, null, gate, NDArrays.concat(weights, 1));
+        DeferredGradients deferred = DeferredGradients.NONE;
+        if (deferGradients) {
+            deferred = new DeferredGradients(List.of(
+                    new DeferredGradients.Pending(ATTENTION_RECURRENT_WEIGHT, attentionSlot,
+                            NDArrays.concat(st.attentionInputs, 0).stopGradient()),
+                    new DeferredGradients.Pending(DECODER_WEIGHT, decoderSlot,
+                            NDArrays.concat(st.decoderInputs, 0).stopGradient())));
+        }
+        return new Tacotron2Output(mel, null, gate, NDArrays.concat(weights, 1), deferred);
+    }
+
+    /** A zero leaf (S, B, 4H) added to the gates: its gradient is every step's gate gradient. */
+    private static NDArray gradientSlot(NDManager scope, long steps, long b, int hidden) {
+        NDArray slot = scope.zeros(new Shape(steps, b, 4L * hidden));
+        slot.setRequiresGradient(true);
+        return slot;
+    }
+
+    private static NDArray local(NDArray a, NDManager scope) {
+        a.attach(scope);
+        return a;
     }
 
     /** (S, B, D + E) to mel (S, B, n_mels * r) and gate logits (S, B, r) with one matmul. */
@@ -172,7 +235,7 @@ final class Decoder {
         for (int s = 0; s < maxSteps && !stopped; s++) {
             NDArray inputGates = Linear.linear(prenet.apply(frame), attentionInputWeight, attentionBias)
                     .singletonOrThrow();
-            st.step(inputGates, m, false);
+            st.step(inputGates, decoderBias, m, false);
             NDList out = project(NDArrays.concat(new NDList(st.decH, st.context), 2), scope);
             mels.add(out.get(0));
             gates.add(out.get(1));

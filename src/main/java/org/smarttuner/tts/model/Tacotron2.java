@@ -69,6 +69,11 @@ public final class Tacotron2 {
      * postnet dropout and batch-norm batch statistics; the prenet's dropout is always on.
      */
     public Tacotron2Output forward(Batch batch, boolean training, NDManager scope) {
+        return forward(batch, training, training, scope);
+    }
+
+    /** As above; {@code deferGradients} false keeps every weight's gradient in autograd (for the equality test). */
+    Tacotron2Output forward(Batch batch, boolean training, boolean deferGradients, NDManager scope) {
         long frames = batch.mel().getShape().get(2);
         if (frames % settings.nFramesPerStep() != 0) {
             throw new IllegalArgumentException("the batch has " + frames + " mel frames, not a multiple of "
@@ -80,8 +85,10 @@ public final class Tacotron2 {
         }
         NDArray memory = encoder.apply(batch.text(), batch.textMask(), batch.textLengths().toLongArray(), training,
                 scope);
-        Tacotron2Output d = decoder.teacherForced(memory, batch.textMask(), batch.mel(), training, scope);
-        return new Tacotron2Output(d.mel(), postnet.apply(d.mel(), training, scope), d.gate(), d.alignments());
+        Tacotron2Output d = decoder.teacherForced(memory, batch.textMask(), batch.mel(), training, deferGradients,
+                scope);
+        return new Tacotron2Output(d.mel(), postnet.apply(d.mel(), training, scope), d.gate(), d.alignments(),
+                d.deferred());
     }
 
     /**

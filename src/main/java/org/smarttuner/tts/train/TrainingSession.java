@@ -7,6 +7,7 @@ import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.smarttuner.tts.data.Batch;
+import org.smarttuner.tts.model.DeferredGradients;
 import org.smarttuner.tts.model.ModelSettings;
 import org.smarttuner.tts.model.Tacotron2;
 import org.smarttuner.tts.model.Tacotron2Output;
@@ -78,9 +79,11 @@ public final class TrainingSession {
         long stepNo = adam.step() + 1;
         double lr = schedule.rate(epoch, stepNo);
         float value;
+        DeferredGradients deferred;
         try (GradientCollector gc = trial.getEngine().newGradientCollector()) {
             Tacotron2Output out = model.forward(batch, true, scope);
             LossTerms terms = loss.compute(out, batch, modelSettings.nFramesPerStep(), scope);
+            deferred = out.deferred();
             value = terms.total().getFloat();
             if (!Float.isFinite(value)) {
                 throw new NonFiniteLossException("non-finite training loss (" + value + ") at epoch " + (epoch + 1)
@@ -95,6 +98,7 @@ public final class TrainingSession {
             g.attach(scope);
             grads.put(e.getKey(), g);
         }
+        deferred.addTo(grads, scope);
         double norm = GradientClipping.clip(grads.values(), settings.gradClipNorm());
         if (!Double.isFinite(norm)) {
             throw new NonFiniteLossException("non-finite gradient norm (" + norm + ") at epoch " + (epoch + 1)
