@@ -115,7 +115,7 @@ final class Decoder {
                 boolean training) {
             long b = weights.getShape().get(0);
             NDArray attentionInput = NDArrays.concat(new NDList(context, attH), 2);
-            NDArray gates = Linear.linear(attentionInput, recurrentWeight).singletonOrThrow().addi(inputGates);
+            NDArray gates = Linear.linear(attentionInput, recurrentWeight, inputGates).singletonOrThrow();
             LstmCell att = LstmCell.step(gates, attC, attentionRnnDim);
             attH = Dropout.dropout(att.h(), pAttention, training).singletonOrThrow();
             attC = att.c();
