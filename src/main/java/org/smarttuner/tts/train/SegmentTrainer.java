@@ -28,6 +28,9 @@ import org.smarttuner.tts.data.Batch;
  *   <li>Every batch array is created on {@code segment.device()}.</li>
  *   <li>A non-finite loss or gradient norm stops the segment: the result is failed with the reason
  *       and the epochs finished before it; no checkpoint is written.</li>
+ *   <li>With a target ({@code segment.stopAt()}), the segment ends after the first epoch whose value
+ *       reaches it: the checkpoint is written for that epoch (to {@code checkpointOut}, its epoch field
+ *       saying so) and the result {@link SegmentResult#reachedTarget() reached the target}.</li>
  *   <li>Bad inputs (settings, a checkpoint of another model, unreadable files) throw
  *       IllegalArgumentException / UncheckedIOException: those are not trial outcomes.</li>
  *   <li>Resuming is exact: the engine RNG and the batch order are reseeded from (seed, epoch) at
@@ -83,6 +86,8 @@ public final class SegmentTrainer {
         List<EpochMetrics> epochs = new ArrayList<>();
         long params = session.model().params().count();
         long seed = seg.training().seed();
+        int end = seg.toEpoch();
+        boolean reachedTarget = false;
         try {
             for (int epoch = seg.fromEpoch(); epoch < seg.toEpoch(); epoch++) {
                 MemoryProbe.resetPeak();
@@ -121,11 +126,23 @@ public final class SegmentTrainer {
                     AlignmentImage.write(val.sampleAlignment(),
                             seg.artifacts().get().resolve(String.format("alignment-epoch%04d.png", epoch + 1)));
                 }
+                if (seg.stopAt().isPresent() && seg.stopAt().get().reachedBy(em)) {
+                    // Nobody needs the remaining epochs: the driver completes the trial at this one.
+                    reachedTarget = true;
+                    end = em.epoch();
+                    if (end < seg.toEpoch()) {
+                        LOG.info("epoch {}: {} {} reaches the target ({}); the segment ends here instead of at "
+                                + "epoch {}", end, seg.stopAt().get().metric(), seg.stopAt().get().value(em),
+                                seg.stopAt().get().describe(), seg.toEpoch());
+                    }
+                    break;
+                }
             }
             try (NDManager scope = trial.newSubManager(seg.device())) {
-                session.checkpoint(seg.toEpoch(), scope).write(seg.checkpointOut());
+                session.checkpoint(end, scope).write(seg.checkpointOut());
             }
-            return SegmentResult.completed(epochs, seg.checkpointOut().toString(), params);
+            return reachedTarget ? SegmentResult.targetReached(epochs, seg.checkpointOut().toString(), params)
+                    : SegmentResult.completed(epochs, seg.checkpointOut().toString(), params);
         } catch (NonFiniteLossException e) {
             return SegmentResult.failed(epochs, e.getMessage(), params);
         } catch (IOException e) {

@@ -71,6 +71,76 @@ class SegmentTrainerTest {
         }
     }
 
+    private TrainingSegment segment(int from, int to, Optional<Path> resume, String out, TargetStop stop) {
+        return new TrainingSegment(MODEL, TestData.training(99), CPU, from, to, resume, dir.resolve(out),
+                Optional.empty(), Optional.of(stop));
+    }
+
+    private static int checkpointEpoch(Path file) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(CPU)) {
+            return Checkpoint.read(file, m).epoch();
+        }
+    }
+
+    @Test
+    void anUnreachableTargetTrainsTheWholeSegment() throws Exception {
+        SegmentResult r = SegmentTrainer.runOrThrow(segment(0, 3, Optional.empty(), "all.ckpt",
+                TargetStop.of("val_loss", "minimize", -1.0)), data());
+        assertEquals(3, r.epochs().size());
+        assertFalse(r.reachedTarget());
+        assertEquals(3, checkpointEpoch(dir.resolve("all.ckpt")));
+    }
+
+    @Test
+    void aReachedTargetEndsTheSegmentAtThatEpochWithAResumableCheckpoint() throws Exception {
+        SegmentResult straight = SegmentTrainer.runOrThrow(segment(0, 3, Optional.empty(), "straight.ckpt"), data());
+        double first = straight.epochs().get(0).valLoss();
+        double second = straight.epochs().get(1).valLoss();
+        assertTrue(second < first, "the validation loss falls from epoch 1 to 2: " + straight.epochs());
+        SegmentResult stopped = SegmentTrainer.runOrThrow(segment(0, 3, Optional.empty(), "stopped.ckpt",
+                TargetStop.of("val_loss", "minimize", second)), data());
+        assertTrue(stopped.reachedTarget(), stopped.toString());
+        assertEquals(2, stopped.epochs().size(), "ends after the first epoch at or below the target");
+        assertEquals(2, stopped.last().orElseThrow().epoch());
+        assertEquals(second, stopped.last().orElseThrow().valLoss());
+        assertEquals(Optional.of(dir.resolve("stopped.ckpt").toString()), stopped.checkpoint());
+        assertEquals(2, checkpointEpoch(dir.resolve("stopped.ckpt")), "the checkpoint is at the epoch reached");
+        // It resumes like any checkpoint: the third epoch equals the straight run's.
+        SegmentResult rest = SegmentTrainer.runOrThrow(segment(2, 3, Optional.of(dir.resolve("stopped.ckpt")),
+                "rest.ckpt"), data());
+        assertEquals(straight.epochs().get(2), withoutTimes(rest.epochs().get(0), straight.epochs().get(2)));
+        // The flag survives the trip to the driver.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(stopped);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertTrue(((SegmentResult) in.readObject()).reachedTarget());
+        }
+    }
+
+    /** {@code e} with the timing and memory figures of {@code like}, which differ from run to run. */
+    private static EpochMetrics withoutTimes(EpochMetrics e, EpochMetrics like) {
+        return new EpochMetrics(e.epoch(), e.trainLoss(), e.valLoss(), e.valMelLoss(), e.valMelPostnetLoss(),
+                e.valGateLoss(), e.alignmentScore(), e.learningRate(), like.framesPerSecond(), like.seconds(),
+                like.peakRssBytes(), like.gpuMemoryBytes());
+    }
+
+    @Test
+    void aMaximizedTargetStopsAtOrAboveIt() throws Exception {
+        // Alignment scores lie in (0, 1]: 0 is reached by the first epoch when maximizing, and never by a
+        // minimizing rule; 1.5 is never reached.
+        SegmentResult up = SegmentTrainer.runOrThrow(segment(0, 2, Optional.empty(), "up.ckpt",
+                TargetStop.of("alignment_score", "maximize", 0.0)), data());
+        assertTrue(up.reachedTarget());
+        assertEquals(1, up.epochs().size());
+        assertEquals(1, checkpointEpoch(dir.resolve("up.ckpt")));
+        SegmentResult never = SegmentTrainer.runOrThrow(segment(1, 2, Optional.of(dir.resolve("up.ckpt")),
+                "never.ckpt", TargetStop.of("alignment_score", "maximize", 1.5)), data());
+        assertFalse(never.reachedTarget());
+        assertEquals(2, checkpointEpoch(dir.resolve("never.ckpt")));
+    }
+
     @Test
     void aResumedSessionOwnsItsArraysInsteadOfSharingTheCheckpointsMemory() throws Exception {
         // The arrays read from a checkpoint live in Java direct buffers that die with their manager. A
