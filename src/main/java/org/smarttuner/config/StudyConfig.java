@@ -30,6 +30,12 @@ public record StudyConfig(
         int nTrials = r.intValue("n_trials", 20, Range.closed(1, 1_000_000));
         Optional<Duration> timeout = r.optDuration("timeout");
         Optional<Double> target = r.optNumber("target_value", Range.ANY);
+        if (target.isPresent() && !Double.isFinite(target.get())) {
+            // Trials stop at the first epoch that reaches the target: an infinite one would be no target at all.
+            r.error("target_value", "value " + target.get() + " is not finite",
+                    "a finite number: the value of study.metric at which the study stops");
+            target = Optional.empty();
+        }
         int maxFailures = r.intValue("max_failures", 5, Range.closed(1, 1_000_000));
         ConfigReader s = r.section("sampler");
         SamplerConfig sampler = SamplerConfig.read(s);

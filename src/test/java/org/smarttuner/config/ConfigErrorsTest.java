@@ -63,6 +63,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void targetValueMustBeFinite() {
+        // Too large for a double, so it reads as infinite: no trial could ever stop at it.
+        assertMessage(only(t.errors(VALID.replace("n_trials: 10", "n_trials: 10\n  target_value: 1.0e400")),
+                "study.target_value"), "test.yaml:4:", "is not finite", "a finite number");
+        assertMessage(only(t.errors(VALID, "study.target_value=-1e999"), "study.target_value"), "is not finite");
+        assertEquals(java.util.Optional.of(0.25), t.load(VALID.replace("n_trials: 10",
+                "n_trials: 10\n  target_value: 0.25")).study().targetValue());
+    }
+
+    @Test
     void badBooleanAndChoice() {
         assertMessage(only(t.errors(VALID.replace("{type: tpe, seed: 1}", "{type: tpe, multivariate: maybe}")),
                 "study.sampler.multivariate"), "true or false");
