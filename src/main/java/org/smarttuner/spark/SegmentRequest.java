@@ -5,13 +5,16 @@ import java.util.Map;
 import java.util.Optional;
 import org.smarttuner.tts.data.DataSettings;
 import org.smarttuner.tts.model.ModelSettings;
+import org.smarttuner.tts.train.TargetStop;
 import org.smarttuner.tts.train.TrainingSettings;
 
 /**
  * What the driver sends an executor: train trial {@code number} from {@code fromEpoch} to {@code
  * toEpoch} completed epochs, resuming from {@code checkpointIn} (a Hadoop path) when fromEpoch >
  * 0, and write the new checkpoint under {@code checkpointDir}. Settings already carry the trial's
- * sampled parameters ({@code params} is kept for logging).
+ * sampled parameters ({@code params} is kept for logging). {@code stopAt}, when set, is the study's
+ * target: the executor ends the segment after the first epoch that reaches it and writes the
+ * checkpoint for that epoch ({@link #checkpointOut(int)}).
  */
 public record SegmentRequest(
         String study,
@@ -27,8 +30,22 @@ public record SegmentRequest(
         String checkpointIn,
         String checkpointDir,
         int gpus,
-        String device) implements Serializable {
+        String device,
+        TargetStop stopAt) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** A request without a target: the segment trains all its epochs. */
+    public SegmentRequest(String study, int number, int segment, int attempt, Map<String, Object> params,
+            ModelSettings model, TrainingSettings training, DataSettings data, int fromEpoch, int toEpoch,
+            String checkpointIn, String checkpointDir, int gpus, String device) {
+        this(study, number, segment, attempt, params, model, training, data, fromEpoch, toEpoch, checkpointIn,
+                checkpointDir, gpus, device, null);
+    }
+
+    /** The study's target, if the segment should end at the first epoch that reaches it. */
+    public Optional<TargetStop> stopRule() {
+        return Optional.ofNullable(stopAt);
+    }
 
     public Optional<String> resumeFrom() {
         return Optional.ofNullable(checkpointIn);
@@ -44,8 +61,17 @@ public record SegmentRequest(
                 + " (segment " + segment + (attempt > 0 ? ", retry " + attempt : "") + ")";
     }
 
-    /** The checkpoint file this segment writes. */
+    /** The checkpoint file this segment writes when it trains all its epochs. */
     public String checkpointOut() {
-        return Checkpoints.trialDir(checkpointDir, study, number) + "/epoch-" + toEpoch + ".ckpt";
+        return checkpointOut(toEpoch);
+    }
+
+    /** The checkpoint file for the trial at {@code epoch} (earlier than toEpoch when the target stopped it). */
+    public String checkpointOut(int epoch) {
+        if (epoch <= fromEpoch || epoch > toEpoch) {
+            throw new IllegalArgumentException("segment " + fromEpoch + "->" + toEpoch + " cannot end at epoch "
+                    + epoch);
+        }
+        return Checkpoints.trialDir(checkpointDir, study, number) + "/epoch-" + epoch + ".ckpt";
     }
 }

@@ -24,6 +24,7 @@ import org.smarttuner.tts.train.EpochMetrics;
 import org.smarttuner.tts.train.LoaderBatchSource;
 import org.smarttuner.tts.train.SegmentResult;
 import org.smarttuner.tts.train.SegmentTrainer;
+import org.smarttuner.tts.train.TargetStop;
 import org.smarttuner.tts.train.TrainingData;
 import org.smarttuner.tts.train.TrainingSegment;
 
@@ -75,7 +76,7 @@ public final class TrialRunner implements SegmentWork {
                 TrainingData training = LoaderBatchSource.of(data, r.training().batchSize(),
                         r.model().nFramesPerStep());
                 result = SegmentTrainer.run(new TrainingSegment(r.model(), r.training(), device, r.fromEpoch(),
-                        r.toEpoch(), resume, out, Optional.empty()), training);
+                        r.toEpoch(), resume, out, Optional.empty(), r.stopRule()), training);
             } catch (IllegalArgumentException | IllegalStateException | OutOfMemoryError
                      | ai.djl.engine.EngineException e) {
                 // The trial's own problem (bad parameters, out of memory): fail it, do not retry the task.
@@ -91,8 +92,15 @@ public final class TrialRunner implements SegmentWork {
             }
             String checkpoint = null;
             if (result.checkpoint().isPresent()) {
-                Checkpoints.upload(out, r.checkpointOut(), hadoop);
-                checkpoint = r.checkpointOut();
+                // Named for the epoch it holds: the last one trained (before toEpoch when the target stopped it).
+                int reached = result.last().map(EpochMetrics::epoch).orElse(r.toEpoch());
+                if (result.reachedTarget()) {
+                    LOG.info("trial {} segment {}: reached the target ({}) at epoch {} of {}->{}", r.number(),
+                            r.segment(), r.stopRule().map(TargetStop::describe).orElse("?"), reached, r.fromEpoch(),
+                            r.toEpoch());
+                }
+                checkpoint = r.checkpointOut(reached);
+                Checkpoints.upload(out, checkpoint, hadoop);
             }
             return new SegmentOutcome(r.study(), r.number(), r.segment(), epochs, checkpoint,
                     result.failure().orElse(null), null, executor, host, gpu.orElse(null), start,

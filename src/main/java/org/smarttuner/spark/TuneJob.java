@@ -31,6 +31,7 @@ import org.smarttuner.study.StopConditions;
 import org.smarttuner.study.Study;
 import org.smarttuner.study.TrialState;
 import org.smarttuner.study.pruner.PruneDecision;
+import org.smarttuner.tts.train.TargetStop;
 
 /**
  * The Spark driver of a study. It keeps {@code execution.parallelism} trial segments in flight,
@@ -53,6 +54,8 @@ public final class TuneJob {
     private final String name;
     private final String metric;
     private final int maxEpochs;
+    /** study.target_value as the executors apply it, when set. */
+    private final Optional<TargetStop> target;
 
     private final Map<Integer, InFlight> inFlight = new LinkedHashMap<>();
     private final Deque<Integer> toContinue = new ArrayDeque<>();
@@ -87,6 +90,8 @@ public final class TuneJob {
         this.name = config.study().name();
         this.metric = config.study().metric();
         this.maxEpochs = config.maxEpochs();
+        this.target = config.study().targetValue()
+                .map(v -> TargetStop.of(metric, config.study().direction(), v));
     }
 
     /** For fault tests: the driver "dies" (stops abruptly, writing nothing more) after this many segments. */
@@ -185,11 +190,23 @@ public final class TuneJob {
         StopConditions stop = new StopConditions(OptionalInt.of(config.study().nTrials()), config.study().timeout(),
                 config.study().targetValue(), OptionalInt.of(config.study().maxFailures()));
         Optional<String> stopReason = Optional.empty();
+        // Trials in flight end at their next segment boundary after a timeout or once the target is reached
+        // (training them on cannot change the result); after n_trials they train to the end.
+        boolean targetStop = false;
         long lastProgress = 0;
         while (true) {
             writer.failure().ifPresent(e -> {
                 throw e;
             });
+            if (!targetStop) {
+                Optional<String> reached = targetReached();
+                if (reached.isPresent()) {
+                    stopReason = reached;
+                    targetStop = true;
+                    LOG.info("Study {}: {}; no new trials, and the {} trial(s) in flight or waiting end at their next "
+                            + "segment boundary", name, reached.get(), inFlight.size() + toContinue.size());
+                }
+            }
             if (stopReason.isEmpty()) {
                 stopReason = study.stopReason(stop, config.searchSpace(), startedAt);
                 stopReason.ifPresent(r -> LOG.info("Study {}: no new trials ({}); {} in flight finish", name, r,
@@ -198,8 +215,8 @@ public final class TuneJob {
             while (inFlight.size() < config.execution().parallelism()) {
                 if (!toContinue.isEmpty()) {
                     int n = toContinue.poll();
-                    if (stopReason.isPresent() && stopReason.get().startsWith("timeout")) {
-                        endStopped(n, stopReason.get());
+                    if (targetStop || stopReason.isPresent() && stopReason.get().startsWith("timeout")) {
+                        endStopped(n, stopReason.orElseThrow());
                         continue;
                     }
                     submitNext(n);
@@ -240,6 +257,16 @@ public final class TuneJob {
         }
     }
 
+    /** Why the study stops, when its best trial has reached study.target_value. */
+    private Optional<String> targetReached() {
+        if (target.isEmpty()) {
+            return Optional.empty();
+        }
+        return study.bestTrial().filter(b -> target.get().reachedBy(b.value().orElseThrow()))
+                .map(b -> "target value " + target.get().target() + " reached by trial " + b.number() + " with "
+                        + b.value().orElseThrow());
+    }
+
     private boolean failuresStop(String reason) {
         return reason.contains("failed in a row");
     }
@@ -256,7 +283,7 @@ public final class TuneJob {
         SegmentRequest req = new SegmentRequest(name, number, segment, lost, new LinkedHashMap<>(t.params()),
                 config.model(t.params()), config.training(t.params()), config.data(), from, to,
                 TrialCodec.checkpoint(t).orElse(null), config.execution().checkpointDir(),
-                config.execution().gpusPerTrial(), config.execution().device());
+                config.execution().gpusPerTrial(), config.execution().device(), target.orElse(null));
         long submitted = System.currentTimeMillis();
         inFlight.put(number, new InFlight(req, submitted));
         executor.submit(req).whenComplete((o, e) -> done.add(new Done(number, o, unwrap(e))));
@@ -319,6 +346,12 @@ public final class TuneJob {
                 finish(n, TrialState.FAIL, Optional.empty(), metric + " is " + v + " at the last epoch", f, metrics,
                         detail, times);
             }
+        } else if (!o.epochs().isEmpty() && target.isPresent()
+                && target.get().reachedBy(o.epochs().get(o.epochs().size() - 1).metric(metric))) {
+            // The executor stopped at this epoch (see TargetStop): the trial is done with what it reached.
+            double v = o.epochs().get(o.epochs().size() - 1).metric(metric);
+            finish(n, TrialState.COMPLETE, Optional.of(v), "", f, metrics, detail + "; reached target_value "
+                    + target.get().target() + " at epoch " + epochsDone + " of " + maxEpochs, times);
         } else {
             PruneDecision p = study.shouldPrune(n);
             if (p.prune()) {
@@ -373,6 +406,8 @@ public final class TuneJob {
         study.put(t.withSystemAttrs(Map.of(TrialCodec.REASON, "study stopped (" + reason + ") at epoch "
                 + TrialCodec.epochsDone(t))));
         FrozenTrial ended = study.tell(n, TrialState.PRUNED, Optional.empty());
+        LOG.info("trial {} PRUNED at its segment boundary, epoch {} of {}: study stopped ({})", n,
+                TrialCodec.epochsDone(t), maxEpochs, reason);
         record(new Change(List.of(eventRow(ended, "RUNNING", "PRUNED", null, "study stopped: " + reason)),
                 List.of(), null, null));
     }

@@ -151,6 +151,59 @@ class TuneJobTest {
     }
 
     @Test
+    void aTrialReachingTheTargetMidSegmentCompletesThereAndTheStudyStops() throws Exception {
+        // Every learning rate in this range gives val_loss 0.5 + 1/epoch + at most 0.0044 (CurveWork.loss):
+        // epoch 4 is 0.75, epoch 5 reaches 0.705, in the middle of the segment 3->6.
+        TunerConfig c = config(4, 2, "{type: none}", "execution.segment_epochs=3", "study.target_value=0.705",
+                "search_space.learning_rate.low=0.00099", "search_space.learning_rate.high=0.00101");
+        // Trial 1 is slow: it is still in flight when trial 0 reaches the target.
+        CurveWork w = new CurveWork(List.of(), List.of(), List.of(), 0, Map.of(1, 4000L));
+        TuneJob job = job(c, w);
+        StudySummary s = job.run();
+        assertTrue(s.stopReason().contains("target value 0.705 reached by trial 0"), s.stopReason());
+        assertFalse(s.failedStop());
+        List<FrozenTrial> trials = job.study().trials();
+        assertEquals(2, trials.size(), "no trial is asked after the target: " + trials);
+
+        FrozenTrial hit = trials.get(0);
+        double lr = (Double) hit.params().get("learning_rate");
+        assertEquals(TrialState.COMPLETE, hit.state());
+        assertEquals(CurveWork.loss(lr, 5), hit.value().orElseThrow(), 1e-12);
+        assertEquals(5, TrialCodec.epochsDone(hit));
+        assertEquals(List.of(1, 2, 3, 4, 5), List.copyOf(hit.intermediateValues().keySet()));
+        String checkpoint = TrialCodec.checkpoint(hit).orElseThrow();
+        assertTrue(checkpoint.endsWith("/epoch-5.ckpt"), checkpoint);
+        assertEquals("epoch=5;0->3,3->5,", Files.readString(Path.of(checkpoint)));
+
+        FrozenTrial other = trials.get(1);
+        int otherEpochs = TrialCodec.epochsDone(other);
+        assertEquals(TrialState.PRUNED, other.state(), other.toString());
+        assertTrue(otherEpochs < 9 && otherEpochs % 3 == 0, "ended at a segment boundary before the end: "
+                + otherEpochs);
+        assertTrue(String.valueOf(other.systemAttrs().get(TrialCodec.REASON))
+                .startsWith("study stopped (target value 0.705 reached by trial 0"), other.systemAttrs().toString());
+
+        DeltaResultStore store = new DeltaResultStore(SparkTestSession.get(), c.output().deltaPath());
+        assertConsistent(store, trials);
+        TrialRow row = store.trials("drv").get(0);
+        assertEquals("COMPLETE", row.state());
+        assertEquals(hit.value().orElseThrow(), row.value());
+        assertEquals(checkpoint, row.checkpoint());
+        assertEquals(null, row.error(), "a trial that reached the target did not fail");
+        List<EventRow> events = store.events("drv").stream().filter(e -> e.number() == 0)
+                .sorted(java.util.Comparator.comparingInt(EventRow::seq)).toList();
+        EventRow last = events.get(events.size() - 1);
+        assertEquals("COMPLETE", last.toState());
+        assertTrue(last.detail().contains("epochs 3->5") && last.detail().contains(
+                "reached target_value 0.705 at epoch 5 of 9"), last.detail());
+        EventRow stopped = store.events("drv").stream().filter(e -> e.number() == 1)
+                .max(java.util.Comparator.comparingInt(EventRow::seq)).orElseThrow();
+        assertEquals("PRUNED", stopped.toState());
+        assertTrue(stopped.detail().contains("study stopped: target value 0.705"), stopped.detail());
+        assertEquals(otherEpochs, store.metrics("drv").stream().filter(m -> m.number() == 1).count());
+    }
+
+    @Test
     void consecutiveFailuresStopTheStudyWithASummary() {
         TunerConfig c = config(20, 1, "{type: none}", "training.epochs=2", "execution.segment_epochs=2");
         CurveWork w = new CurveWork(List.of(), List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), List.of(), 0);
