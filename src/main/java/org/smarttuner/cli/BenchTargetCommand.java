@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.smarttuner.config.ExecutionConfig;
 import org.smarttuner.config.PrunerConfig;
 import org.smarttuner.config.SamplerConfig;
 import org.smarttuner.config.StudyConfig;
@@ -172,11 +173,13 @@ final class BenchTargetCommand implements Callable<Integer> {
     }
 
     /**
-     * The arm's configuration: the study stops once a completed trial reaches the target (what
-     * happens after it does not change the time to it), and the baseline swaps in random sampling
-     * without pruning (set on the records: --set would leave the TPE and ASHA keys as unknown ones).
+     * The arm's configuration: the study stops once a trial reaches the target (what happens after it
+     * does not change the time to it), and the baseline swaps in random sampling without pruning (set
+     * on the records: --set would leave the TPE and ASHA keys as unknown ones) and trains each trial
+     * as one segment of all its epochs, as a plain random search would; the target still ends a trial
+     * at the epoch that reaches it.
      */
-    private static TunerConfig arm(TunerConfig c, double stopAt, boolean randomWithoutPruning) {
+    static TunerConfig arm(TunerConfig c, double stopAt, boolean randomWithoutPruning) {
         StudyConfig s = c.study();
         SamplerConfig sampler = s.sampler();
         PrunerConfig pruner = s.pruner();
@@ -190,7 +193,15 @@ final class BenchTargetCommand implements Callable<Integer> {
         }
         StudyConfig study = new StudyConfig(s.name(), s.direction(), s.metric(), s.nTrials(), s.timeout(),
                 Optional.of(stopAt), s.maxFailures(), sampler, pruner);
-        return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), c.execution(),
+        TunerConfig armed = new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(),
+                c.execution(), c.output());
+        if (!randomWithoutPruning) {
+            return armed;
+        }
+        ExecutionConfig e = c.execution();
+        ExecutionConfig oneSegment = new ExecutionConfig(e.master(), e.parallelism(), e.gpusPerTrial(), e.device(),
+                e.taskRetries(), e.trialRetries(), e.checkpointDir(), armed.maxEpochs());
+        return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), oneSegment,
                 c.output());
     }
 
