@@ -155,7 +155,8 @@ final class BenchTargetCommand implements Callable<Integer> {
             double stopAt, boolean randomWithoutPruning) {
         TunerConfig loaded = load(List.of("study.name=" + name, "study.sampler.seed=" + seed,
                 "output.delta_path=" + dir.resolve("delta"), "output.sqlite_path=" + dir.resolve("study.db"),
-                "execution.checkpoint_dir=" + dir.resolve("checkpoints"), "output.mlflow.tracking_uri="));
+                "execution.checkpoint_dir=" + dir.resolve("checkpoints"), "output.mlflow.tracking_uri=",
+                "output.report_path="));
         TunerConfig config = arm(loaded, stopAt, randomWithoutPruning);
         return new TuneJob(config, spark, new TrialRunner(), Mirrors.open(config, spark), Clock.systemUTC()).run();
     }
