@@ -54,6 +54,12 @@ final class BenchTargetCommand implements Callable<Integer> {
             description = "Sampler seeds, one pair of studies each (default: ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
+    @Option(names = "--budget", paramLabel = "DURATION",
+            description = "Give both arms the same time instead of the same number of trials: study.timeout = "
+                    + "DURATION (90s, 8m, 1h) and no trial limit. A time to target is a question about time: with a "
+                    + "trial budget the pruned arm runs out of trials in a fraction of the random arm's time.")
+    String budget;
+
     @Option(names = "--work", defaultValue = "work/bench-target", paramLabel = "DIR",
             description = "Folder for the runs' Delta tables, study files and checkpoints; emptied first "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -85,7 +91,7 @@ final class BenchTargetCommand implements Callable<Integer> {
                 throw new UsageException("--target must be finite validation losses, got " + t);
             }
         }
-        TunerConfig base = load(List.of());
+        TunerConfig base = load(budgetSets(budget));
         if (!base.study().metric().equals("val_loss") || !base.study().direction().equals("minimize")) {
             throw new UsageException("bench target compares times to a validation loss: the study must minimize "
                     + "val_loss, but it " + base.study().direction() + "s " + base.study().metric());
@@ -116,9 +122,9 @@ final class BenchTargetCommand implements Callable<Integer> {
             }
         }
         out.printf(Locale.ROOT, "%nbench target: %s against random search without pruning, %d seed(s), parallelism "
-                + "%d, %d trials and %s a study; clocks start at each study's first trial%n", tuned, seeds.size(),
-                base.execution().parallelism(), base.study().nTrials(),
-                base.study().timeout().map(d -> "at most " + d.toMinutes() + " min").orElse("no time limit"));
+                + "%d, %s and %s a study; clocks start at each study's first trial%n", tuned, seeds.size(),
+                base.execution().parallelism(), budget != null ? "no trial limit" : base.study().nTrials() + " trials",
+                base.study().timeout().map(d -> "at most " + StudySummary.formatDuration(d)).orElse("no time limit"));
         for (double target : targets) {
             printTarget(out, target, tuned, runs);
         }
@@ -153,10 +159,12 @@ final class BenchTargetCommand implements Callable<Integer> {
 
     private StudySummary runStudy(SparkSession spark, TunerConfig base, String name, Path dir, long seed,
             double stopAt, boolean randomWithoutPruning) {
-        TunerConfig loaded = load(List.of("study.name=" + name, "study.sampler.seed=" + seed,
+        List<String> sets = new ArrayList<>(budgetSets(budget));
+        sets.addAll(List.of("study.name=" + name, "study.sampler.seed=" + seed,
                 "output.delta_path=" + dir.resolve("delta"), "output.sqlite_path=" + dir.resolve("study.db"),
                 "execution.checkpoint_dir=" + dir.resolve("checkpoints"), "output.mlflow.tracking_uri=",
                 "output.report_path="));
+        TunerConfig loaded = load(sets);
         TunerConfig config = arm(loaded, stopAt, randomWithoutPruning);
         return new TuneJob(config, spark, new TrialRunner(), Mirrors.open(config, spark), Clock.systemUTC()).run();
     }
@@ -204,6 +212,17 @@ final class BenchTargetCommand implements Callable<Integer> {
                 e.taskRetries(), e.trialRetries(), e.checkpointDir(), armed.maxEpochs());
         return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), oneSegment,
                 c.output());
+    }
+
+    /** The overrides of a time budget: the study's timeout, and a trial limit no arm reaches. */
+    static List<String> budgetSets(String budget) {
+        if (budget == null) {
+            return List.of();
+        }
+        if (org.smarttuner.config.ConfigReader.parseDuration(budget.trim()).isEmpty()) {
+            throw new UsageException("--budget must be a duration such as 90s, 8m or 1h, got '" + budget + "'");
+        }
+        return List.of("study.timeout=" + budget.trim(), "study.n_trials=1000000");
     }
 
     private TunerConfig load(List<String> extra) {

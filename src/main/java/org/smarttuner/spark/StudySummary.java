@@ -44,7 +44,7 @@ public record StudySummary(
         return sb.toString();
     }
 
-    static String formatDuration(Duration d) {
+    public static String formatDuration(Duration d) {
         long s = d.toSeconds();
         return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
                 : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";

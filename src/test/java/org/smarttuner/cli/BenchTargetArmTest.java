@@ -52,6 +52,22 @@ class BenchTargetArmTest {
     }
 
     @Test
+    void aTimeBudgetGivesBothArmsTheSameTimeoutAndNoTrialLimit() {
+        assertEquals(List.of(), BenchTargetCommand.budgetSets(null));
+        List<String> sets = BenchTargetCommand.budgetSets(" 8m ");
+        assertEquals(List.of("study.timeout=8m", "study.n_trials=1000000"), sets);
+        String yaml = "study: {name: b, n_trials: 12, timeout: 15m}\nsearch_space:\n  learning_rate: {type: float, low: 1.0e-5, "
+                + "high: 1.0e-1, log: true}\ndata: {corpus: synthetic, path: data}\n";
+        TunerConfig c = new ConfigLoader(k -> null, dir).loadText(yaml, "test.yaml", sets, Map.of());
+        assertEquals(java.time.Duration.ofMinutes(8), c.study().timeout().orElseThrow());
+        assertEquals(1_000_000, c.study().nTrials());
+        UsageException e = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> BenchTargetCommand.budgetSets("soon"));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--budget must be a duration"),
+                e.getMessage());
+    }
+
+    @Test
     void theTunedArmKeepsItsConfiguration() {
         TunerConfig c = config("{type: asha, min_resource: 1, reduction_factor: 3}");
         TunerConfig tuned = BenchTargetCommand.arm(c, 0.5, false);
