@@ -202,15 +202,13 @@ final class BenchTargetCommand implements Callable<Integer> {
         }
         StudyConfig study = new StudyConfig(s.name(), s.direction(), s.metric(), s.nTrials(), s.timeout(),
                 Optional.of(stopAt), s.maxFailures(), sampler, pruner);
-        TunerConfig armed = new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(),
-                c.execution(), c.output());
-        if (!randomWithoutPruning) {
-            return armed;
-        }
         ExecutionConfig e = c.execution();
-        ExecutionConfig oneSegment = new ExecutionConfig(e.master(), e.parallelism(), e.gpusPerTrial(), e.device(),
-                e.taskRetries(), e.trialRetries(), e.checkpointDir(), armed.maxEpochs());
-        return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), oneSegment,
+        if (randomWithoutPruning) {
+            // the pruner swap keeps max_resource, so the trial's length is the configuration's
+            e = new ExecutionConfig(e.master(), e.parallelism(), e.gpusPerTrial(), e.device(), e.taskRetries(),
+                    e.trialRetries(), e.checkpointDir(), c.maxEpochs());
+        }
+        return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), e,
                 c.output());
     }
 

@@ -2,6 +2,7 @@ package org.smarttuner.config;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.smarttuner.tts.train.EpochMetrics;
 
 /** The study: what is optimised, how long, and by which sampler and pruner. */
 public record StudyConfig(
@@ -15,8 +16,7 @@ public record StudyConfig(
         SamplerConfig sampler,
         PrunerConfig pruner) {
 
-    public static final String[] METRICS = {"val_loss", "val_mel_loss", "val_gate_loss", "train_loss",
-        "alignment_score"};
+    public static final String[] METRICS = EpochMetrics.STUDY_METRICS.toArray(String[]::new);
 
     static StudyConfig read(ConfigReader r) {
         String name = r.requiredString("name", "letters, digits, '.', '_' and '-'");

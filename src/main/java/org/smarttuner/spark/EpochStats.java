@@ -1,6 +1,7 @@
 package org.smarttuner.spark;
 
 import java.io.Serializable;
+import org.smarttuner.tts.train.EpochMetrics;
 
 /**
  * One finished epoch as the driver records it. {@code epoch} counts completed epochs (1 after the
@@ -20,13 +21,6 @@ public record EpochStats(
 
     /** The value of one of the study metrics (study.metric). */
     public double metric(String name) {
-        return switch (name) {
-            case "val_loss" -> valLoss;
-            case "val_mel_loss" -> valMelLoss;
-            case "val_gate_loss" -> valGateLoss;
-            case "train_loss" -> trainLoss;
-            case "alignment_score" -> alignmentScore;
-            default -> throw new IllegalArgumentException("unknown study metric '" + name + "'");
-        };
+        return EpochMetrics.studyMetric(name, trainLoss, valLoss, valMelLoss, valGateLoss, alignmentScore);
     }
 }

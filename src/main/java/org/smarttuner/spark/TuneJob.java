@@ -199,7 +199,7 @@ public final class TuneJob {
                 throw e;
             });
             if (!targetStop) {
-                Optional<String> reached = targetReached();
+                Optional<String> reached = study.targetReached(config.study().targetValue());
                 if (reached.isPresent()) {
                     stopReason = reached;
                     targetStop = true;
@@ -255,16 +255,6 @@ public final class TuneJob {
                 progress(startedAt);
             }
         }
-    }
-
-    /** Why the study stops, when its best trial has reached study.target_value. */
-    private Optional<String> targetReached() {
-        if (target.isEmpty()) {
-            return Optional.empty();
-        }
-        return study.bestTrial().filter(b -> target.get().reachedBy(b.value().orElseThrow()))
-                .map(b -> "target value " + target.get().target() + " reached by trial " + b.number() + " with "
-                        + b.value().orElseThrow());
     }
 
     private boolean failuresStop(String reason) {

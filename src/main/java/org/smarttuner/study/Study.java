@@ -337,6 +337,16 @@ public final class Study {
         return Optional.ofNullable(best);
     }
 
+    /** Why the study stops when its best trial is at least as good as {@code target}, or empty. */
+    public synchronized Optional<String> targetReached(Optional<Double> target) {
+        Optional<FrozenTrial> best = bestTrial();
+        if (target.isEmpty() || best.isEmpty() || direction.better(target.get(), best.get().value().get())) {
+            return Optional.empty();
+        }
+        return Optional.of("target value " + target.get() + " reached by trial " + best.get().number() + " with "
+                + best.get().value().get());
+    }
+
     /** Why the study should stop asking, or empty to go on. */
     public synchronized Optional<String> stopReason(StopConditions c, Map<String, Distribution> space,
                                                     Instant startedAt) {
@@ -350,11 +360,9 @@ public final class Study {
                 return Optional.of("timeout " + c.timeout().get() + " reached after " + spent);
             }
         }
-        Optional<FrozenTrial> best = bestTrial();
-        if (c.targetValue().isPresent() && best.isPresent()
-                && !direction.better(c.targetValue().get(), best.get().value().get())) {
-            return Optional.of("target value " + c.targetValue().get() + " reached by trial " + best.get().number()
-                    + " with " + best.get().value().get());
+        Optional<String> reached = targetReached(c.targetValue());
+        if (reached.isPresent()) {
+            return reached;
         }
         if (c.maxConsecutiveFailures().isPresent()) {
             int run = 0;

@@ -1,7 +1,6 @@
 package org.smarttuner.tts.train;
 
 import java.io.Serializable;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -16,15 +15,11 @@ import java.util.Objects;
 public record TargetStop(String metric, boolean maximize, double target) implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The metrics an epoch reports, by the study's names. */
-    public static final List<String> METRICS = List.of("val_loss", "val_mel_loss", "val_gate_loss", "train_loss",
-            "alignment_score");
-
     public TargetStop {
         Objects.requireNonNull(metric, "metric");
-        if (!METRICS.contains(metric)) {
+        if (!EpochMetrics.STUDY_METRICS.contains(metric)) {
             throw new IllegalArgumentException("unknown study metric '" + metric + "' for a target (allowed: "
-                    + String.join(", ", METRICS) + ")");
+                    + String.join(", ", EpochMetrics.STUDY_METRICS) + ")");
         }
         if (!Double.isFinite(target)) {
             throw new IllegalArgumentException("a target value must be a finite number, got " + target);
@@ -43,14 +38,7 @@ public record TargetStop(String metric, boolean maximize, double target) impleme
 
     /** The epoch's value of this rule's metric. */
     public double value(EpochMetrics e) {
-        return switch (metric) {
-            case "val_loss" -> e.valLoss();
-            case "val_mel_loss" -> e.valMelLoss();
-            case "val_gate_loss" -> e.valGateLoss();
-            case "train_loss" -> e.trainLoss();
-            case "alignment_score" -> e.alignmentScore();
-            default -> throw new IllegalStateException(metric); // the constructor admits no other name
-        };
+        return e.metric(metric);
     }
 
     /** Whether {@code value} reaches the target (finite and at least as good). */
