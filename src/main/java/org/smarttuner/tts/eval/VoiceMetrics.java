@@ -1,0 +1,48 @@
+package org.smarttuner.tts.eval;
+
+import java.io.Serializable;
+
+/**
+ * Free-running voice metrics of one epoch, means over the utterances synthesized: MCD-DTW in dB,
+ * stop error, share of utterances whose gate fired, and attention walk score.
+ *
+ * <p>Synthesis is slower than a teacher-forced step, so it does not run every epoch; {@link #NONE}
+ * (all NaN, 0 utterances) says "not measured this epoch", which is not the same as a bad voice.
+ */
+public record VoiceMetrics(double mcd, double stopError, double stopRate, double attention, int utterances)
+        implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Not measured this epoch. */
+    public static final VoiceMetrics NONE = new VoiceMetrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+
+    public boolean measured() {
+        return utterances > 0;
+    }
+
+    /** Sums per-utterance metrics into their means; not thread-safe (one per synthesis loop). */
+    public static final class Accumulator {
+        private double mcd;
+        private double stopError;
+        private int stopped;
+        private double attention;
+        private int utterances;
+
+        public void add(double mcd, double stopError, boolean stopped, double attention) {
+            this.mcd += mcd;
+            this.stopError += stopError;
+            this.stopped += stopped ? 1 : 0;
+            this.attention += attention;
+            utterances++;
+        }
+
+        /** The means so far; {@link #NONE} when nothing was added. */
+        public VoiceMetrics result() {
+            if (utterances == 0) {
+                return NONE;
+            }
+            double n = utterances;
+            return new VoiceMetrics(mcd / n, stopError / n, stopped / n, attention / n, utterances);
+        }
+    }
+}

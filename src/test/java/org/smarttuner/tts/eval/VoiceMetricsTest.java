@@ -1,0 +1,56 @@
+package org.smarttuner.tts.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import org.junit.jupiter.api.Test;
+
+class VoiceMetricsTest {
+    @Test
+    void accumulatorGivesMeansOverUtterances() {
+        VoiceMetrics.Accumulator acc = new VoiceMetrics.Accumulator();
+        acc.add(6.0, 0.1, true, 0.9);
+        acc.add(8.0, 1.0, false, 0.3);
+        acc.add(7.0, 0.4, true, 0.6);
+        acc.add(9.0, 0.5, true, 0.2);
+        VoiceMetrics m = acc.result();
+        assertEquals(7.5, m.mcd(), 1e-12);
+        assertEquals(0.5, m.stopError(), 1e-12);
+        assertEquals(0.75, m.stopRate(), 1e-12);
+        assertEquals(0.5, m.attention(), 1e-12);
+        assertEquals(4, m.utterances());
+        assertTrue(m.measured());
+    }
+
+    @Test
+    void nothingAddedIsNotMeasured() {
+        assertSame(VoiceMetrics.NONE, new VoiceMetrics.Accumulator().result());
+        assertFalse(VoiceMetrics.NONE.measured());
+        assertTrue(Double.isNaN(VoiceMetrics.NONE.mcd()));
+        assertTrue(Double.isNaN(VoiceMetrics.NONE.stopError()));
+        assertTrue(Double.isNaN(VoiceMetrics.NONE.stopRate()));
+        assertTrue(Double.isNaN(VoiceMetrics.NONE.attention()));
+    }
+
+    @Test
+    void travelsBetweenExecutorAndDriver() throws Exception {
+        VoiceMetrics m = new VoiceMetrics(7.25, 0.125, 0.5, 0.875, 8);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(m);
+            out.writeObject(VoiceMetrics.NONE);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(m, in.readObject());
+            VoiceMetrics none = (VoiceMetrics) in.readObject();
+            assertFalse(none.measured());
+            assertEquals(VoiceMetrics.NONE, none, "records compare NaN components as equal");
+        }
+    }
+}
