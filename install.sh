@@ -21,7 +21,8 @@ What it needs and does:
   - system packages espeak-ng and sox (the demo corpus), python3-venv, and chromium (the
     report test opens the HTML report in headless Chromium), installed with apt-get when
     this runs as root (or with sudo)
-  - .venv/ : a Python venv with Optuna, used by the interoperability tests
+  - .venv/ : a Python venv with Optuna, numpy, scipy and librosa, used by the interoperability
+    tests (Optuna's study file, librosa's MCD-DTW reference)
   - ports: the Spark UI port and a local MLflow tracking URI's port (says who holds one)
 USAGE
 }
@@ -132,17 +133,23 @@ else
   fail "missing ${missing[*]} and no apt-get here: install them with your package manager and rerun ./install.sh"
 fi
 
-# --- Python venv with Optuna (interoperability tests) ----------------------------------
-if [ -x .venv/bin/python ] && .venv/bin/python -c 'import optuna' >/dev/null 2>&1; then
-  ok "Python venv .venv with Optuna $(.venv/bin/python -c 'import optuna; print(optuna.__version__)')"
+# --- Python venv with Optuna, numpy, scipy, librosa (interoperability tests) ------------
+py_packages=(optuna numpy scipy librosa)
+venv_versions() {
+  .venv/bin/python -c 'import optuna, numpy, scipy, librosa; print("Optuna %s, numpy %s, scipy %s, librosa %s" % (optuna.__version__, numpy.__version__, scipy.__version__, librosa.__version__))' 2>/dev/null
+}
+if [ -x .venv/bin/python ] && venv_versions >/dev/null; then
+  ok "Python venv .venv with $(venv_versions)"
 elif [ $check_only = 1 ]; then
-  fail "no .venv with Optuna (the interop tests need it): run ./install.sh"
+  fail "no complete .venv (the interop tests need ${py_packages[*]}): run ./install.sh"
 else
-  echo "  ...   creating .venv with Optuna"
-  if python3 -m venv .venv >/dev/null 2>&1 && .venv/bin/pip install -q --disable-pip-version-check optuna >/tmp/smart-tuner-pip.log 2>&1; then
-    ok "Python venv .venv with Optuna $(.venv/bin/python -c 'import optuna; print(optuna.__version__)')"
+  echo "  ...   setting up .venv with ${py_packages[*]}"
+  if { [ -x .venv/bin/python ] || python3 -m venv .venv >/dev/null 2>&1; } \
+     && .venv/bin/pip install -q --disable-pip-version-check "${py_packages[@]}" >/tmp/smart-tuner-pip.log 2>&1 \
+     && venv_versions >/dev/null; then
+    ok "Python venv .venv with $(venv_versions)"
   else
-    fail "could not create .venv with Optuna (see /tmp/smart-tuner-pip.log); check that pip can reach a package index, then rerun ./install.sh"
+    fail "could not make .venv with ${py_packages[*]} (see /tmp/smart-tuner-pip.log); check that pip can reach a package index, then rerun ./install.sh"
   fi
 fi
 
