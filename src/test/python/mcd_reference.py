@@ -6,7 +6,8 @@ Each file is a log-mel spectrogram of shape (n_mels, frames): a .npy array, or a
 list. Values are read as float32, as the Java side holds them. For each triple prints one line,
 "MCD PATH_LENGTH", the MCD with all the digits a double has.
 
-Cepstra: scipy.fft.dct(type=2, norm='ortho') over the bands, coefficients 1..K (c0 dropped).
+Cepstra: scipy.fft.dct(type=2) over the N bands divided by 2N (the real cepstrum's scale),
+coefficients 1..K (c0 dropped).
 Local cost: (10 / ln 10) * sqrt(2 * sum_k (c_k - c'_k)^2). Path: librosa.sequence.dtw(C=cost)
 with its default steps and weights. MCD: mean cost over the path's cells.
 """
@@ -30,7 +31,8 @@ def load(path):
 
 
 def cepstra(mel, k):
-    return scipy.fft.dct(mel, type=2, norm="ortho", axis=0)[1 : k + 1]  # (k, frames)
+    n = mel.shape[0]
+    return scipy.fft.dct(mel, type=2, axis=0)[1 : k + 1] / (2.0 * n)  # (k, frames)
 
 
 def mcd_dtw(predicted, reference, k):

@@ -11,9 +11,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.tts.audio.GriffinLim;
+import org.smarttuner.tts.audio.MelFrames;
 import org.smarttuner.tts.audio.WavWriter;
 import org.smarttuner.tts.data.PreparedDataset;
 import org.smarttuner.tts.data.PreparedDatasets;
+import org.smarttuner.tts.data.Utterance;
 import org.smarttuner.tts.train.AlignmentImage;
 import org.smarttuner.tts.train.EpochMetrics;
 import org.smarttuner.tts.train.LoaderBatchSource;
@@ -67,10 +69,11 @@ final class TrainCommand implements Callable<Integer> {
         SegmentResult r = SegmentTrainer.run(seg, td);
         w.printf(Locale.ROOT, "%d parameters%n", r.parameters());
         for (EpochMetrics e : r.epochs()) {
-            w.printf(Locale.ROOT, "epoch %3d  train %.4f  val %.4f (mel %.4f, postnet %.4f, gate %.4f)  align %.3f"
-                    + "  %.0f frames/s  %.1f s  peak RSS %.0f MiB%n", e.epoch(), e.trainLoss(), e.valLoss(),
-                    e.valMelLoss(), e.valMelPostnetLoss(), e.valGateLoss(), e.alignmentScore(), e.framesPerSecond(),
-                    e.seconds(), e.peakRssBytes() / 1048576.0);
+            w.printf(Locale.ROOT, "epoch %3d  train %.4f  val %.4f (mel %.4f, postnet %.4f, gate %.4f)  sharpness %.3f"
+                    + "%s  %.0f frames/s  %.1f s  peak RSS %.0f MiB%n", e.epoch(), e.trainLoss(), e.valLoss(),
+                    e.valMelLoss(), e.valMelPostnetLoss(), e.valGateLoss(), e.attentionSharpness(),
+                    e.voice().measured() ? "  " + e.voice().describe() : "", e.framesPerSecond(), e.seconds(),
+                    e.peakRssBytes() / 1048576.0);
         }
         if (!r.ok()) {
             w.println("training stopped: " + r.failure().orElseThrow());
@@ -78,16 +81,20 @@ final class TrainCommand implements Callable<Integer> {
             return Main.RUNTIME_ERROR;
         }
         w.println("checkpoint " + checkpoint);
-        int[] text = data.validation().isEmpty() ? data.train().items().get(0).text()
-                : data.validation().items().get(0).text();
-        Synthesizer.Synthesis s = Synthesizer.synthesize(checkpoint, config.model(), text, dev);
+        Utterance u = data.validation().isEmpty() ? data.train().items().get(0) : data.validation().items().get(0);
+        Synthesizer.Synthesis s = Synthesizer.synthesize(checkpoint, config.model(), u.text(), dev,
+                config.training().seed(), Optional.of(new Synthesizer.Judging(
+                        new MelFrames(u.mel(), data.nMels(), u.frames()), config.training().freeRunMaxLength(),
+                        config.training().mcdCoefficients())));
         AlignmentImage.write(s.alignment(), out.resolve("sample-alignment.png"));
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             float[] audio = new GriffinLim(config.data().audio(), iterations, config.training().seed()).invert(s.mel(), m);
             WavWriter.write(out.resolve("sample.wav"), audio, config.data().audio().sampleRate());
         }
-        w.printf(Locale.ROOT, "sample %s (%d frames, %s), alignment PNGs in %s%n", out.resolve("sample.wav"),
-                s.mel().frames(), s.stopped() ? "stop gate fired" : "hit max_decoder_steps", out);
+        w.printf(Locale.ROOT, "sample %s (%d frames against the recording's %d, %s; mcd %.2f dB, attention %.3f), "
+                + "alignment PNGs in %s%n", out.resolve("sample.wav"), s.mel().frames(), u.frames(),
+                s.stopped() ? "the stop gate fired" : "never stopped", s.voice().orElseThrow().mcd(),
+                s.voice().orElseThrow().attention(), out);
         w.flush();
         return Main.OK;
     }

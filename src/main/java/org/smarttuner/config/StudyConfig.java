@@ -24,9 +24,22 @@ public record StudyConfig(
             r.error("name", "'" + name + "' is not a valid study name",
                     "1 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit");
         }
-        String metric = r.choice("metric", "val_loss", METRICS);
-        String direction = r.choice("direction", metric.equals("alignment_score") ? "maximize" : "minimize",
-                "minimize", "maximize");
+        String metric;
+        if ("alignment_score".equals(r.optString("metric").orElse(null))) {
+            metric = "attention_sharpness";
+            r.error("metric", "'alignment_score' was renamed 'attention_sharpness' (it measures how peaked the "
+                    + "teacher-forced attention is, not whether it walks the text: for that use val_attention)",
+                    "one of " + String.join(", ", METRICS));
+        } else {
+            metric = r.choice("metric", "val_loss", METRICS);
+        }
+        boolean larger = EpochMetrics.largerIsBetter(metric);
+        String direction = r.choice("direction", larger ? "maximize" : "minimize", "minimize", "maximize");
+        if (direction.equals(larger ? "minimize" : "maximize")) {
+            r.error("direction", "direction " + direction + " would " + (larger ? "minimize " : "maximize ") + metric
+                    + ", for which " + (larger ? "larger" : "smaller") + " is better",
+                    (larger ? "maximize" : "minimize") + " (or leave direction out) for " + metric);
+        }
         int nTrials = r.intValue("n_trials", 20, Range.closed(1, 1_000_000));
         Optional<Duration> timeout = r.optDuration("timeout");
         Optional<Double> target = r.optNumber("target_value", Range.ANY);

@@ -23,8 +23,13 @@ final class TrainingSection {
         int warmup = r.intValue("warmup_steps", 4000, Range.closed(1, 10_000_000));
         double ga = r.number("guided_attention_weight", 0.0, Range.atLeast(0));
         double gaSigma = r.number("guided_attention_sigma", 0.2, Range.greaterThan(0));
+        double gatePositive = r.number("gate_positive_weight", 5.0, Range.closed(1e-3, 1e4));
         long seed = r.integer("seed", 1234, Range.ANY);
+        int freeRunEvery = r.intValue("free_run_every", 1, Range.closed(0, 1_000_000));
+        int freeRunUtterances = r.intValue("free_run_utterances", 32, Range.closed(0, 1_000_000));
+        double freeRunMaxLength = r.number("free_run_max_length", 2.0, Range.closed(1.0, 100.0));
+        int mcd = r.intValue("mcd_coefficients", 13, Range.closed(1, 1000));
         return new TrainingSettings(epochs, batch, opt, lr, wd, b1, b2, eps, clip, schedule, decay, decayEpochs, warmup,
-                ga, gaSigma, seed);
+                ga, gaSigma, gatePositive, seed, freeRunEvery, freeRunUtterances, freeRunMaxLength, mcd);
     }
 }

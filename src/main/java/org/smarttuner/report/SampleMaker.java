@@ -56,7 +56,8 @@ public final class SampleMaker {
             if (ids.ids().length == 0) {
                 return Sample.missing(text, "the sample text has no character the model knows");
             }
-            Synthesizer.Synthesis s = Synthesizer.synthesize(checkpoint, model, ids.ids(), Device.cpu());
+            Synthesizer.Synthesis s = Synthesizer.synthesize(checkpoint, model, ids.ids(), Device.cpu(), seed,
+                    java.util.Optional.empty());
             tmp = Files.createTempDirectory("smart-tuner-sample");
             Path png = tmp.resolve("alignment.png");
             Path wav = tmp.resolve("sample.wav");

@@ -1,6 +1,7 @@
 package org.smarttuner.spark;
 
 import java.io.Serializable;
+import org.smarttuner.tts.eval.VoiceMetrics;
 import org.smarttuner.tts.train.EpochMetrics;
 
 /**
@@ -13,14 +14,15 @@ public record EpochStats(
         double valLoss,
         double valMelLoss,
         double valGateLoss,
-        double alignmentScore,
+        double attentionSharpness,
+        VoiceMetrics voice,
         double framesPerSecond,
         double seconds,
         double peakMemoryMb) implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** The value of one of the study metrics (study.metric). */
     public double metric(String name) {
-        return EpochMetrics.studyMetric(name, trainLoss, valLoss, valMelLoss, valGateLoss, alignmentScore);
+        return EpochMetrics.studyMetric(name, trainLoss, valLoss, valMelLoss, valGateLoss, attentionSharpness, voice);
     }
 }

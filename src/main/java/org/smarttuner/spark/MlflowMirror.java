@@ -88,7 +88,11 @@ public final class MlflowMirror implements StudyMirror {
             put(values, "val_loss", m.valLoss());
             put(values, "val_mel_loss", m.valMelLoss());
             put(values, "val_gate_loss", m.valGateLoss());
-            put(values, "alignment_score", m.alignmentScore());
+            put(values, "attention_sharpness", m.attentionSharpness());
+            put(values, "val_mcd", m.valMcd());
+            put(values, "val_stop_error", m.valStopError());
+            put(values, "val_stop_rate", m.valStopRate());
+            put(values, "val_attention", m.valAttention());
             put(values, "frames_per_second", m.framesPerSecond());
             put(values, "peak_memory_mb", m.peakMemoryMb());
             tracker.epochMetrics(m.number(), m.epoch(), values);

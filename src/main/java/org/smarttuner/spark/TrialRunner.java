@@ -88,7 +88,7 @@ public final class TrialRunner implements SegmentWork {
             List<EpochStats> epochs = new ArrayList<>();
             for (EpochMetrics m : result.epochs()) {
                 epochs.add(new EpochStats(m.epoch(), m.trainLoss(), m.valLoss(), m.valMelLoss(), m.valGateLoss(),
-                        m.alignmentScore(), m.framesPerSecond(), m.seconds(), m.peakRssBytes() / 1048576.0));
+                        m.attentionSharpness(), m.voice(), m.framesPerSecond(), m.seconds(), m.peakRssBytes() / 1048576.0));
             }
             String checkpoint = null;
             if (result.checkpoint().isPresent()) {

@@ -279,6 +279,11 @@ public final class TuneJob {
         executor.submit(req).whenComplete((o, e) -> done.add(new Done(number, o, unwrap(e))));
     }
 
+    /** A free-running metric for the metrics table: null where the epoch did not measure it. */
+    private static Double measured(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
     private static Throwable unwrap(Throwable e) {
         Throwable x = e;
         while ((x instanceof CompletionException || x instanceof java.util.concurrent.ExecutionException)
@@ -302,9 +307,15 @@ public final class TuneJob {
         FrozenTrial t = study.trial(n);
         List<MetricRow> metrics = new ArrayList<>();
         for (EpochStats e : o.epochs()) {
-            t = study.report(n, e.epoch(), e.metric(metric));
+            double value = e.metric(metric);
+            if (!Double.isNaN(value)) {
+                // a free-running study metric is measured every free_run_every epochs and at segment ends only
+                t = study.report(n, e.epoch(), value);
+            }
             metrics.add(new MetricRow(name, n, f.request().segment(), e.epoch(), e.trainLoss(), e.valLoss(),
-                    e.valMelLoss(), e.valGateLoss(), e.alignmentScore(), e.framesPerSecond(), e.peakMemoryMb(),
+                    e.valMelLoss(), e.valGateLoss(), e.attentionSharpness(), measured(e.voice().mcd()),
+                    measured(e.voice().stopError()), measured(e.voice().stopRate()), measured(e.voice().attention()),
+                    e.framesPerSecond(), e.peakMemoryMb(),
                     e.seconds(), java.sql.Timestamp.from(clock.instant())));
         }
         Map<String, Object> attrs = new LinkedHashMap<>();

@@ -73,7 +73,7 @@ class StudyFactoryTest {
 
     @Test
     void direction() {
-        StudyConfig max = new StudyConfig("s", "maximize", "alignment_score", 1, Optional.empty(), Optional.empty(),
+        StudyConfig max = new StudyConfig("s", "maximize", "attention_sharpness", 1, Optional.empty(), Optional.empty(),
                 1, sampler("tpe", false), pruner("none", Optional.empty()));
         assertEquals(StudyDirection.MAXIMIZE, StudyFactory.direction(max));
     }

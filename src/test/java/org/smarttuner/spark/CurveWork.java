@@ -78,7 +78,7 @@ final class CurveWork implements SegmentWork {
                         System.currentTimeMillis());
             }
             double l = loss(lr, e);
-            EpochStats stats = new EpochStats(e, l + 0.1, l, l * 0.8, l * 0.2, 0.5, 1000, 0.01, 100);
+            EpochStats stats = new EpochStats(e, l + 0.1, l, l * 0.8, l * 0.2, 0.5, org.smarttuner.tts.eval.VoiceMetrics.NONE, 1000, 0.01, 100);
             epochs.add(stats);
             if (r.stopRule().isPresent() && r.stopRule().get().reachedBy(stats.metric(r.stopRule().get().metric()))) {
                 end = e;

@@ -103,7 +103,7 @@ public final class TrackingOverheadBench {
         m.put("val_loss", 1.1 / (e + 1) + t);
         m.put("mel_loss", 0.5 / (e + 1));
         m.put("gate_loss", 0.1 / (e + 1));
-        m.put("alignment_score", 0.01 * e);
+        m.put("attention_sharpness", 0.01 * e);
         m.put("frames_per_second", 2700.0 + e);
         return m;
     }

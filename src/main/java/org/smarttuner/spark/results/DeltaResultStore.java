@@ -35,11 +35,28 @@ public final class DeltaResultStore {
         return basePath + "/" + table;
     }
 
-    /** Creates the three tables if they do not exist yet (idempotent). */
+    /**
+     * Creates the tables if they do not exist yet (idempotent). A table written by an earlier version
+     * gets the columns it lacks (nullable, so its rows read as "not measured"): a study started before
+     * an upgrade resumes and its old rows stay readable.
+     */
     public void createTables() {
         for (ResultTables.Table<?> t : List.of(ResultTables.TRIALS_TABLE, ResultTables.EVENTS_TABLE,
                 ResultTables.METRICS_TABLE, ResultTables.UNSENT_TABLE)) {
-            DeltaTable.createIfNotExists(spark).location(path(t.name())).addColumns(t.schema()).execute();
+            DeltaTable table = DeltaTable.createIfNotExists(spark).location(path(t.name())).addColumns(t.schema())
+                    .execute();
+            java.util.Set<String> have = new java.util.HashSet<>(
+                    java.util.Arrays.asList(table.toDF().schema().fieldNames()));
+            List<String> missing = new ArrayList<>();
+            for (org.apache.spark.sql.types.StructField f : t.schema().fields()) {
+                if (!have.contains(f.name()) && f.nullable()) {
+                    missing.add("`" + f.name() + "` " + f.dataType().sql());
+                }
+            }
+            if (!missing.isEmpty()) {
+                spark.sql("ALTER TABLE delta.`" + path(t.name()) + "` ADD COLUMNS (" + String.join(", ", missing)
+                        + ")");
+            }
         }
     }
 

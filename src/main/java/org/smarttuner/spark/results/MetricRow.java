@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.sql.Timestamp;
 
 /**
- * One row of {@code trial_metrics}: one epoch of one trial. (study, number, epoch) is unique: an
+ * One row of {@code trial_metrics}: one epoch of one trial. The free-running voice metrics (val_mcd,
+ * val_stop_error, val_stop_rate, val_attention) are null on an epoch that did not run free-running
+ * validation. (study, number, epoch) is unique: an
  * epoch trained again after a lost segment replaces its earlier row rather than doubling it.
  */
 public record MetricRow(
@@ -16,7 +18,11 @@ public record MetricRow(
         Double valLoss,
         Double valMelLoss,
         Double valGateLoss,
-        Double alignmentScore,
+        Double attentionSharpness,
+        Double valMcd,
+        Double valStopError,
+        Double valStopRate,
+        Double valAttention,
         Double framesPerSecond,
         Double peakMemoryMb,
         Double seconds,

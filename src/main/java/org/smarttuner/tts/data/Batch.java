@@ -13,10 +13,11 @@ import ai.djl.ndarray.NDList;
  *   0    text          (B, T)         int64    0 (the pad symbol)
  *   1    text_lengths  (B)            int64    -
  *   2    mel           (B, n_mels, F) float32  0
- *   3    gate          (B, F)         float32  1 from each utterance's last frame on
+ *   3    gate          (B, F)         float32  1 from the decoder step holding the last frame on
  *   4    mel_lengths   (B)            int64    -
  *   5    text_mask     (B, T)         float32  1 for real tokens, 0 for padding
  *   6    mel_mask      (B, F)         float32  1 for real frames, 0 for padding
+ *   7    gate_mask     (B, F)         float32  1 for the frames of the utterance's decoder steps
  * </pre>
  */
 public record Batch(NDList list) implements AutoCloseable {
@@ -27,7 +28,8 @@ public record Batch(NDList list) implements AutoCloseable {
     public static final int MEL_LENGTHS = 4;
     public static final int TEXT_MASK = 5;
     public static final int MEL_MASK = 6;
-    public static final int SIZE = 7;
+    public static final int GATE_MASK = 7;
+    public static final int SIZE = 8;
 
     public Batch {
         if (list.size() != SIZE) {
@@ -61,6 +63,11 @@ public record Batch(NDList list) implements AutoCloseable {
 
     public NDArray melMask() {
         return list.get(MEL_MASK);
+    }
+
+    /** The frames the stop gate is trained on: the real frames and the rest of the last decoder step. */
+    public NDArray gateMask() {
+        return list.get(GATE_MASK);
     }
 
     public int size() {

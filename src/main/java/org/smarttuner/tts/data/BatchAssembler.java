@@ -28,6 +28,7 @@ final class BatchAssembler {
         long[] melLengths = new long[b];
         float[] textMask = new float[b * maxText];
         float[] melMask = new float[b * frames];
+        float[] gateMask = new float[b * frames];
         for (int i = 0; i < b; i++) {
             Utterance u = items.get(i);
             int t = u.textLength();
@@ -42,12 +43,20 @@ final class BatchAssembler {
             for (int m = 0; m < nMels; m++) {
                 System.arraycopy(src, m * f, mel, (i * nMels + m) * frames, f);
             }
-            // the gate target says "stop" on the last real frame and on every padded frame after it
-            for (int j = f - 1; j < frames; j++) {
+            // The gate target says "stop" on every frame of the decoder step that holds the last real
+            // frame, and after it. Free-running inference decides per step, so a step is labelled as a
+            // whole: with n_frames_per_step > 1 the old "last frame only" label gave the final step one
+            // "go on" frame and one "stop" frame, and a rule over the step could not learn to fire.
+            int lastStep = (f - 1) / reductionFactor * reductionFactor;
+            int stepsEnd = lastStep + reductionFactor;
+            for (int j = lastStep; j < frames; j++) {
                 gate[i * frames + j] = 1f;
             }
             for (int j = 0; j < f; j++) {
                 melMask[i * frames + j] = 1f;
+            }
+            for (int j = 0; j < Math.min(stepsEnd, frames); j++) {
+                gateMask[i * frames + j] = 1f;
             }
         }
         NDList list = new NDList(Batch.SIZE);
@@ -58,6 +67,7 @@ final class BatchAssembler {
         list.add(named(manager.create(melLengths, new Shape(b)), "mel_lengths"));
         list.add(named(manager.create(textMask, new Shape(b, maxText)), "text_mask"));
         list.add(named(manager.create(melMask, new Shape(b, frames)), "mel_mask"));
+        list.add(named(manager.create(gateMask, new Shape(b, frames)), "gate_mask"));
         return new Batch(list);
     }
 

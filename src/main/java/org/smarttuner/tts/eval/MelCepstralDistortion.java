@@ -4,9 +4,12 @@ package org.smarttuner.tts.eval;
  * Mel-cepstral distortion with dynamic time warping (MCD-DTW), in dB, as TTS papers report it.
  *
  * <p>Each frame of a log-mel spectrogram (natural log, row-major {@code (nMels, frames)} as in
- * {@link org.smarttuner.tts.audio.MelFrames}) becomes mel cepstra by the orthonormal DCT-II over
- * its bands ({@code scipy.fft.dct(x, type=2, norm='ortho')}), of which coefficients 1..K are kept:
- * c0 is the frame's energy, dropped so that loudness alone is not counted as distortion. The
+ * {@link org.smarttuner.tts.audio.MelFrames}) becomes mel cepstra by the DCT-II over its N bands
+ * scaled as a real cepstrum, {@code c_k = (1/N) sum_n x_n cos(pi k (2n+1) / 2N)} (the cepstrum of the
+ * log spectrum mirrored to 2N points; {@code scipy.fft.dct(x, type=2) / (2N)}), of which coefficients
+ * 1..K are kept: c0 is the frame's energy, dropped so that loudness alone is not counted as
+ * distortion. The cepstral scale is what makes the dB figure comparable with published MCDs (a few
+ * dB for a good voice); the orthonormal DCT would give sqrt(2N) times more, about 13x for 80 bands. The
  * local cost of frames i, j is {@code (10 / ln 10) * sqrt(2 * sum_k (c_k - c'_k)^2)}; a
  * free-running synthesis does not keep the recording's timing, so the two sequences are aligned
  * by DTW (steps (1,1), (1,0), (0,1), all weight 1) and the MCD is the mean local cost over the
@@ -134,10 +137,10 @@ public final class MelCepstralDistortion {
         return DB * Math.sqrt(2 * s);
     }
 
-    /** Rows k = 1..K of the orthonormal DCT-II matrix: sqrt(2/N) cos(pi k (2n+1) / 2N). */
+    /** Rows k = 1..K of the DCT-II matrix at cepstral scale: (1/N) cos(pi k (2n+1) / 2N). */
     private static double[][] basis(int nMels, int coefficients) {
         double[][] w = new double[coefficients][nMels];
-        double scale = Math.sqrt(2.0 / nMels);
+        double scale = 1.0 / nMels;
         for (int k = 1; k <= coefficients; k++) {
             for (int n = 0; n < nMels; n++) {
                 w[k - 1][n] = scale * Math.cos(Math.PI * k * (2 * n + 1) / (2.0 * nMels));

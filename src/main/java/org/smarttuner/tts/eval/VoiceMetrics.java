@@ -20,6 +20,15 @@ public record VoiceMetrics(double mcd, double stopError, double stopRate, double
         return utterances > 0;
     }
 
+    /** One line for logs and summaries: "mcd 4.12 dB, stop error 0.081, stopped 94%, attention 0.912 (18 utterances)". */
+    public String describe() {
+        if (!measured()) {
+            return "not measured";
+        }
+        return String.format(java.util.Locale.ROOT, "mcd %.2f dB, stop error %.3f, stopped %.0f%%, attention %.3f "
+                + "(%d utterances)", mcd, stopError, 100 * stopRate, attention, utterances);
+    }
+
     /** Sums per-utterance metrics into their means; not thread-safe (one per synthesis loop). */
     public static final class Accumulator {
         private double mcd;

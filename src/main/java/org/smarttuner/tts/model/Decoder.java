@@ -219,20 +219,37 @@ final class Decoder {
     }
 
     /**
-     * Free running: each step reads its own previous output; stops when every row's stop gate
-     * passes the threshold or after maxSteps steps.
+     * Free running, batched: each step reads its own previous output (the last frame of its previous
+     * step). Row b stops at the first step at which any of its r gate probabilities passes the
+     * threshold (training labels a step as a whole, see the batcher), or after {@code maxSteps[b]} steps
+     * without stopping; the loop ends when every row has done one or the other. Rows that are done keep
+     * being computed with the others (the batch stays one matmul) and their later frames are cut off.
+     *
+     * @param maxSteps per row, the steps after which it counts as never stopping (each at least 1)
      */
-    Inference infer(NDArray memory, NDArray textMask, float gateThreshold, int maxSteps, NDManager scope) {
+    Inference infer(NDArray memory, NDArray textMask, float gateThreshold, int[] maxSteps, NDManager scope) {
         long b = memory.getShape().get(0);
         long t = memory.getShape().get(1);
+        if (maxSteps.length != b) {
+            throw new IllegalArgumentException(maxSteps.length + " step limits for a batch of " + b);
+        }
+        int longest = 0;
+        for (int m : maxSteps) {
+            if (m < 1) {
+                throw new IllegalArgumentException("a step limit must be at least 1, got " + m);
+            }
+            longest = Math.max(longest, m);
+        }
         LocationSensitiveAttention.Memory m = attention.prepare(memory, textMask, scope);
         State st = new State(scope, b, t);
         NDArray frame = scope.zeros(new Shape(1, b, nMels));
         List<NDArray> mels = new ArrayList<>();
         List<NDArray> gates = new ArrayList<>();
         List<NDArray> weights = new ArrayList<>();
-        boolean stopped = false;
-        for (int s = 0; s < maxSteps && !stopped; s++) {
+        int[] steps = new int[(int) b];
+        boolean[] stopped = new boolean[(int) b];
+        int open = (int) b;
+        for (int s = 0; s < longest && open > 0; s++) {
             NDArray inputGates = Linear.linear(prenet.apply(frame), attentionInputWeight, attentionBias)
                     .singletonOrThrow();
             st.step(inputGates, decoderBias, m, false);
@@ -241,15 +258,38 @@ final class Decoder {
             gates.add(out.get(1));
             weights.add(st.weights);
             frame = out.get(0).get(new NDIndex("..., {}:", (long) (r - 1) * nMels));
-            stopped = Activation.sigmoid(out.get(1)).min().getFloat() > gateThreshold;
+            // (1, B, r) -> per row the largest gate probability of this step
+            float[] p = Activation.sigmoid(out.get(1)).max(new int[] {2}).toFloatArray();
+            for (int i = 0; i < b; i++) {
+                if (steps[i] != 0) {
+                    continue;
+                }
+                if (p[i] > gateThreshold) {
+                    stopped[i] = true;
+                    steps[i] = s + 1;
+                    open--;
+                } else if (s + 1 >= maxSteps[i]) {
+                    steps[i] = s + 1;
+                    open--;
+                }
+            }
         }
-        long steps = mels.size();
-        NDArray mel = NDArrays.concat(new NDList(mels), 0).transpose(1, 0, 2).reshape(b, steps * r, nMels)
+        long total = mels.size();
+        NDArray mel = NDArrays.concat(new NDList(mels), 0).transpose(1, 0, 2).reshape(b, total * r, nMels)
                 .transpose(0, 2, 1);
-        NDArray gate = NDArrays.concat(new NDList(gates), 0).transpose(1, 0, 2).reshape(b, steps * r);
-        return new Inference(mel, gate, NDArrays.concat(new NDList(weights), 1), stopped);
+        NDArray gate = NDArrays.concat(new NDList(gates), 0).transpose(1, 0, 2).reshape(b, total * r);
+        int[] frames = new int[(int) b];
+        for (int i = 0; i < b; i++) {
+            frames[i] = steps[i] * r;
+        }
+        return new Inference(mel, gate, NDArrays.concat(new NDList(weights), 1), frames, steps, stopped);
     }
 
-    record Inference(NDArray mel, NDArray gate, NDArray alignments, boolean stopped) {
+    /**
+     * A free-running batch: mel (B, n_mels, F) and gate logits (B, F) with F the longest row's frames
+     * (later frames of shorter rows are past their end), alignments (B, S, T); per row its frames,
+     * decoder steps and whether its gate stopped it.
+     */
+    record Inference(NDArray mel, NDArray gate, NDArray alignments, int[] frames, int[] steps, boolean[] stopped) {
     }
 }

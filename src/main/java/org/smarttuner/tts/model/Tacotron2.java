@@ -92,21 +92,51 @@ public final class Tacotron2 {
     }
 
     /**
-     * Free-running synthesis (evaluation mode, prenet dropout still on).
+     * Free-running synthesis (evaluation mode, prenet dropout still on), each row allowed
+     * max_decoder_steps steps.
      *
      * @param text (B, T) int64 symbol ids
      * @param textMask (B, T) 1 for real tokens
      */
     public Synthesis infer(NDArray text, NDArray textMask, NDManager scope) {
-        long[] lengths = textMask.sum(new int[] {1}).toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
-        NDArray memory = encoder.apply(text, textMask, lengths, false, scope);
-        Decoder.Inference inf = decoder.infer(memory, textMask, (float) settings.gateThreshold(),
-                settings.maxDecoderSteps(), scope);
-        return new Synthesis(inf.mel(), postnet.apply(inf.mel(), false, scope), inf.gate(), inf.alignments(),
-                inf.stopped());
+        int[] limits = new int[(int) text.getShape().get(0)];
+        java.util.Arrays.fill(limits, settings.maxDecoderSteps());
+        return infer(text, textMask, limits, scope);
     }
 
-    /** A free-running result: mels (B, n_mels, F), gate logits (B, F), alignments (B, steps, T). */
-    public record Synthesis(NDArray mel, NDArray melPostnet, NDArray gate, NDArray alignments, boolean stopped) {
+    /**
+     * As above with a step limit per row (free-running validation allows each utterance a multiple of
+     * its recording's length). The postnet sees each row's frames only: frames past a row's end are
+     * zeroed first, as padding is.
+     */
+    public Synthesis infer(NDArray text, NDArray textMask, int[] maxSteps, NDManager scope) {
+        long[] lengths = textMask.sum(new int[] {1}).toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+        for (int i = 0; i < lengths.length; i++) {
+            if (lengths[i] < 1) {
+                throw new IllegalArgumentException("row " + i + " has no text to speak (an empty text after "
+                        + "cleaning); free-running synthesis needs at least one symbol");
+            }
+        }
+        NDArray memory = encoder.apply(text, textMask, lengths, false, scope);
+        Decoder.Inference inf = decoder.infer(memory, textMask, (float) settings.gateThreshold(), maxSteps, scope);
+        long b = inf.frames().length;
+        long f = inf.mel().getShape().get(2);
+        float[] keep = new float[(int) (b * f)];
+        for (int i = 0; i < b; i++) {
+            java.util.Arrays.fill(keep, (int) (i * f), (int) (i * f + inf.frames()[i]), 1f);
+        }
+        NDArray mel = inf.mel().mul(scope.create(keep, new ai.djl.ndarray.types.Shape(b, 1, f))
+                .toDevice(inf.mel().getDevice(), false));
+        return new Synthesis(mel, postnet.apply(mel, false, scope), inf.gate(), inf.alignments(), inf.frames(),
+                inf.steps(), inf.stopped());
+    }
+
+    /**
+     * A free-running result: mels (B, n_mels, F), gate logits (B, F), alignments (B, S, T), with F and S
+     * the longest row's; per row its own frames and decoder steps, and whether the gate stopped it
+     * (false: it ran to its step limit).
+     */
+    public record Synthesis(NDArray mel, NDArray melPostnet, NDArray gate, NDArray alignments, int[] frames,
+            int[] steps, boolean[] stopped) {
     }
 }

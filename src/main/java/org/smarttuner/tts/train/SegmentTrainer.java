@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.smarttuner.tts.data.Batch;
+import org.smarttuner.tts.eval.VoiceMetrics;
 
 /**
  * The entry point a Spark executor calls for one segment of one trial.
@@ -44,18 +45,11 @@ public final class SegmentTrainer {
     }
 
     public static SegmentResult run(TrainingSegment segment, TrainingData data) {
-        // PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that
-        // started the engine. A Spark task thread would then initialise and update parameters with grad
-        // mode on ("a leaf Variable that requires grad is being used in an in-place operation").
-        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the first native call below
-        boolean gradMode = ai.djl.pytorch.jni.JniUtils.isGradMode();
-        ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        try (TrainingGuard guard = TrainingGuard.acquire("a segment to epoch " + segment.toEpoch());
+        try (NoGradient noGradient = NoGradient.open();
+                TrainingGuard guard = TrainingGuard.acquire("a segment to epoch " + segment.toEpoch());
                 NDManager trial = NDManager.newBaseManager(segment.device())) {
             TrainingSession session = open(segment, data, trial);
             return train(segment, data, session, trial);
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(gradMode);
         }
     }
 
@@ -110,14 +104,20 @@ public final class SegmentTrainer {
                 }
                 double trainSeconds = (System.nanoTime() - t0) / 1e9;
                 ValidationStats val = validate(session, data, seg, epoch, trial);
+                FreeRunValidation.Result free = FreeRunValidation.due(seg.training(), epoch + 1, seg.toEpoch())
+                        ? FreeRunValidation.run(session.model(), data.validation(), seg.training(), epoch, seg.device(),
+                                trial)
+                        : new FreeRunValidation.Result(VoiceMetrics.NONE, null);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 epochs.add(new EpochMetrics(epoch + 1, lossSum / utterances, val.loss(), val.mel(), val.melPostnet(),
-                        val.gate(), val.alignmentScore(), lr, frames / trainSeconds, seconds, MemoryProbe.peakRss(),
-                        MemoryProbe.gpuUsed(seg.device())));
+                        val.gate(), val.attentionSharpness(), free.voice(), lr, frames / trainSeconds, seconds,
+                        MemoryProbe.peakRss(), MemoryProbe.gpuUsed(seg.device())));
                 EpochMetrics em = epochs.get(epochs.size() - 1);
+                VoiceMetrics v = em.voice();
                 LOG.info(String.format(java.util.Locale.ROOT,
-                        "epoch %d: train %.4f, val %.4f, alignment %.3f, %.0f frames/s, %.1f s", em.epoch(),
-                        em.trainLoss(), em.valLoss(), em.alignmentScore(), em.framesPerSecond(), em.seconds()));
+                        "epoch %d: train %.4f, val %.4f, sharpness %.3f%s, %.0f frames/s, %.1f s", em.epoch(),
+                        em.trainLoss(), em.valLoss(), em.attentionSharpness(), v.measured() ? "; free-running " + v.describe() : "",
+                        em.framesPerSecond(), em.seconds()));
                 if (!Double.isFinite(val.loss())) {
                     return SegmentResult.failed(epochs, "non-finite validation loss (" + val.loss() + ") after epoch "
                             + (epoch + 1), params);
@@ -125,6 +125,10 @@ public final class SegmentTrainer {
                 if (seg.artifacts().isPresent()) {
                     AlignmentImage.write(val.sampleAlignment(),
                             seg.artifacts().get().resolve(String.format("alignment-epoch%04d.png", epoch + 1)));
+                    if (free.sampleAlignment() != null) {
+                        AlignmentImage.write(free.sampleAlignment(), seg.artifacts().get()
+                                .resolve(String.format("free-running-epoch%04d.png", epoch + 1)));
+                    }
                 }
                 if (seg.stopAt().isPresent() && seg.stopAt().get().reachedBy(em)) {
                     // Nobody needs the remaining epochs: the driver completes the trial at this one.
@@ -169,7 +173,7 @@ public final class SegmentTrainer {
                 mel += v.mel() * b;
                 post += v.melPostnet() * b;
                 gate += v.gate() * b;
-                for (double s : v.alignmentScores()) {
+                for (double s : v.sharpnessScores()) {
                     score += s;
                 }
                 n += b;

@@ -60,7 +60,8 @@ public final class TrainingSession {
         this.adam = new Adam(OptimizerKind.parse(t.optimizer()), t.adamBeta1(), t.adamBeta2(), t.adamEpsilon(),
                 t.weightDecay());
         this.schedule = LearningRateSchedule.of(t);
-        this.loss = new Tacotron2Loss(new GuidedAttention(t.guidedAttentionWeight(), t.guidedAttentionSigma()));
+        this.loss = new Tacotron2Loss(new GuidedAttention(t.guidedAttentionWeight(), t.guidedAttentionSigma()),
+                t.gatePositiveWeight());
         if (!(t.gradClipNorm() > 0)) {
             throw new IllegalArgumentException("grad_clip_norm must be > 0, got " + t.gradClipNorm());
         }
@@ -114,16 +115,17 @@ public final class TrainingSession {
     /** Teacher-forced evaluation of one batch (no graph is built: no gradient collector is open). */
     public ValidationBatch evaluate(Batch batch, NDManager scope) {
         Tacotron2Output out = model.forward(batch, false, scope);
-        LossTerms t = new Tacotron2Loss(new GuidedAttention(0, 1)).compute(out, batch,
+        // unweighted gate term, so trials that tune gate_positive_weight stay comparable
+        LossTerms t = new Tacotron2Loss(new GuidedAttention(0, 1), 1.0).compute(out, batch,
                 modelSettings.nFramesPerStep(), scope);
-        double[] scores = AlignmentScore.perUtterance(out.alignments(), batch.melLengths().toLongArray(),
+        double[] scores = AttentionSharpness.perUtterance(out.alignments(), batch.melLengths().toLongArray(),
                 modelSettings.nFramesPerStep(), scope);
         return new ValidationBatch(t.total().getFloat(), t.mel().getFloat(), t.melPostnet().getFloat(),
                 t.gate().getFloat(), scores, out.alignments());
     }
 
     /** One evaluated batch; alignments stay in the batch's scope. */
-    public record ValidationBatch(double loss, double mel, double melPostnet, double gate, double[] alignmentScores,
+    public record ValidationBatch(double loss, double mel, double melPostnet, double gate, double[] sharpnessScores,
             NDArray alignments) {
     }
 

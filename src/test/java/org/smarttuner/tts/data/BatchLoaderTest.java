@@ -80,8 +80,10 @@ class BatchLoaderTest {
             assertArrayEquals(new long[] {5, 2}, b.melLengths().toLongArray());
             assertArrayEquals(new float[] {1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1}, b.textMask().toFloatArray());
             assertArrayEquals(new float[] {1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0}, b.melMask().toFloatArray());
-            assertArrayEquals(new float[] {0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1}, b.gate().toFloatArray(),
-                    "gate is 1 from each utterance's last frame on");
+            assertArrayEquals(new float[] {0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1}, b.gate().toFloatArray(),
+                    "gate is 1 from the decoder step (3 frames) that holds each utterance's last frame on");
+            assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0}, b.gateMask().toFloatArray(),
+                    "the gate is trained on each utterance's own steps, the rest of the last step included");
             float[] mel = b.mel().toFloatArray();
             // item a band 2: frames 1..5 then one padded 0
             assertArrayEquals(new float[] {2001, 2002, 2003, 2004, 2005, 0}, slice(mel, (0 * MELS + 2) * 6, 6));
@@ -99,7 +101,8 @@ class BatchLoaderTest {
         try (NDManager m = root.newSubManager(); Batch b = loader.assemble(plan.get(0), m, Device.cpu())) {
             assertEquals(1, b.size());
             assertEquals(new Shape(1, MELS, 4), b.mel().getShape(), "4 frames is already a multiple of 2");
-            assertArrayEquals(new float[] {0, 0, 0, 1}, b.gate().toFloatArray());
+            assertArrayEquals(new float[] {0, 0, 1, 1}, b.gate().toFloatArray(), "the last step (2 frames) says stop");
+            assertArrayEquals(new float[] {1, 1, 1, 1}, b.gateMask().toFloatArray());
             assertArrayEquals(new float[] {1, 1, 1, 1}, b.melMask().toFloatArray());
             assertArrayEquals(new float[] {1, 1, 1}, b.textMask().toFloatArray());
         }
@@ -112,10 +115,12 @@ class BatchLoaderTest {
             assertEquals(new Shape(2, MELS, 999), b.mel().getShape());
             float[] gate = b.gate().toFloatArray();
             float[] mask = b.melMask().toFloatArray();
+            float[] gateMask = b.gateMask().toFloatArray();
             for (int t = 0; t < 999; t++) {
                 assertEquals(1f, gate[t], "short item: last frame is 0, so every frame says stop");
                 assertEquals(t < 1 ? 1f : 0f, mask[t]);
-                assertEquals(t >= 996 ? 1f : 0f, gate[999 + t], "long item frame " + t);
+                assertEquals(t >= 996 ? 1f : 0f, gate[999 + t], "long item frame " + t + " (last step: 996-998)");
+                assertEquals(t < 999 ? 1f : 0f, gateMask[999 + t]);
                 assertEquals(t < 997 ? 1f : 0f, mask[999 + t]);
             }
             float[] mel = b.mel().toFloatArray();

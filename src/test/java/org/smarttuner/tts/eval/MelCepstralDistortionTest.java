@@ -33,7 +33,7 @@ class MelCepstralDistortionTest {
         return mel;
     }
 
-    /** One value per frame in band 0, band 1 zero: with 2 bands c1 = (x0 - x1) / sqrt 2, so the cost is kappa |dv|. */
+    /** One value per frame in band 0, band 1 zero: with 2 bands c1 = (x0 - x1) / (2 sqrt 2), so the cost is kappa |dv| / 2. */
     static float[] twoBand(double... v) {
         float[] mel = new float[2 * v.length];
         for (int t = 0; t < v.length; t++) {
@@ -51,16 +51,16 @@ class MelCepstralDistortionTest {
     }
 
     /**
-     * 4 bands, K = 2. Orthonormal DCT-II rows: c1 = (1/sqrt 2)(cos pi/8, cos 3pi/8, -cos 3pi/8, -cos pi/8),
-     * c2 = (1/2)(1, -1, -1, 1). Frame y = (1, -1, -1, 1) has c = (0, 2); y/2 has (0, 1); zeros have (0, 0).
-     * Predicted (0, y/2), reference (0, y, 0); cost = kappa sqrt(2 dc2^2) = kappa sqrt 2 |dc2|:
+     * 4 bands, K = 2. Cepstral DCT-II rows (1/N = 1/4): c1 = (1/4)(cos pi/8, cos 3pi/8, -cos 3pi/8, -cos pi/8),
+     * c2 = (1/4)(cos pi/4)(1, -1, -1, 1). Frame y = (1, -1, -1, 1) has c = (0, 1/sqrt2); y/2 has (0, 1/(2 sqrt2));
+     * zeros have (0, 0). Predicted (0, y/2), reference (0, y, 0); cost = kappa sqrt(2 dc2^2) = kappa sqrt 2 |dc2|:
      * <pre>
      *          r0      r1        r2
-     *   p0     0       2 sqrt2   0
-     *   p1     sqrt2   sqrt2     sqrt2     (times kappa = 10 / ln 10)
+     *   p0     0       1         0
+     *   p1     1/2     1/2       1/2     (times kappa = 10 / ln 10)
      * </pre>
-     * D: row 0 = (0, 2 sqrt2, 2 sqrt2); row 1 = (sqrt2, sqrt2 [from p0r0], 2 sqrt2 [from p1r1]).
-     * Path (0,0) (1,1) (1,2): mean = (0 + sqrt2 + sqrt2) / 3 kappa = 2 sqrt2 / 3 * 4.3429 = 4.0946 dB.
+     * D: row 0 = (0, 1, 1); row 1 = (1/2, 1/2 [from p0r0], 1 [from p1r1]).
+     * Path (0,0) (1,1) (1,2): mean = (0 + 1/2 + 1/2) / 3 kappa = kappa / 3 = 1.4476 dB.
      * A constant 7 added to every value changes only c0, so it must not matter.
      */
     @Test
@@ -77,12 +77,12 @@ class MelCepstralDistortionTest {
             7, 8, 7};
         MelCepstralDistortion.Result r = MelCepstralDistortion.mcdDtwResult(predicted, 2, reference, 3, 4, 2);
         assertEquals(3, r.pathLength());
-        assertEquals(2 * Math.sqrt(2) / 3 * KAPPA, r.mcd(), 1e-9);
-        assertEquals(4.0946, r.mcd(), 1e-4);
+        assertEquals(KAPPA / 3, r.mcd(), 1e-9);
+        assertEquals(1.4476, r.mcd(), 1e-4);
     }
 
     /**
-     * Predicted values (0, 2, 0), reference (0, 1, 0, 2), cost |dv| (times kappa):
+     * Predicted values (0, 2, 0), reference (0, 1, 0, 2), cost |dv| (times kappa / 2):
      * <pre>
      *        0  1  0  2
      *   0    0  1  0  2      D: 0 1 1 3
@@ -98,7 +98,7 @@ class MelCepstralDistortionTest {
         MelCepstralDistortion.Result r = MelCepstralDistortion.mcdDtwResult(
                 twoBand(0, 2, 0), 3, twoBand(0, 1, 0, 2), 4, 2, 1);
         assertEquals(4, r.pathLength());
-        assertEquals(0.75 * KAPPA, r.mcd(), 1e-9);
+        assertEquals(0.75 * KAPPA / 2, r.mcd(), 1e-9);
     }
 
     @Test
@@ -134,9 +134,9 @@ class MelCepstralDistortionTest {
                 "a tilt of the same size is distortion");
     }
 
-    /** A cosine at DCT frequency k has all its energy in c_k, sqrt(N/2) for the orthonormal DCT-II. */
+    /** A cosine at DCT frequency k has all its energy in c_k: 1/2 at the cepstral scale (sum of cos^2 is N/2, over N). */
     @Test
-    void cepstraAreTheOrthonormalDct() {
+    void cepstraAreTheDctAtCepstralScale() {
         int nMels = 16;
         int k = 5;
         float[] mel = new float[nMels * 2];
@@ -148,7 +148,7 @@ class MelCepstralDistortionTest {
         assertEquals(2, c.length);
         assertEquals(8, c[0].length);
         for (int j = 1; j <= 8; j++) {
-            assertEquals(j == k ? Math.sqrt(nMels / 2.0) : 0.0, c[0][j - 1], 1e-6, "frame 0 c" + j);
+            assertEquals(j == k ? 0.5 : 0.0, c[0][j - 1], 1e-6, "frame 0 c" + j);
             assertEquals(0.0, c[1][j - 1], 1e-6, "frame 1 c" + j);
         }
     }

@@ -71,7 +71,7 @@ class Tacotron2ShapeTest {
                 NDArray textB = a.text().duplicate();
                 textB.set(new ai.djl.ndarray.index.NDIndex("0, 4:"), 7);
                 Batch b = new Batch(new ai.djl.ndarray.NDList(textB, a.textLengths(), a.mel(), a.gate(),
-                        a.melLengths(), a.textMask(), a.melMask()));
+                        a.melLengths(), a.textMask(), a.melMask(), a.gateMask()));
                 Encoder enc = encoderOf(model);
                 NDArray outA = enc.apply(a.text(), a.textMask(), new long[] {4, 9}, false, step);
                 NDArray outB = enc.apply(b.text(), b.textMask(), new long[] {4, 9}, false, step);

@@ -49,6 +49,7 @@ public final class TestBatches {
         float[] mel = new float[b * nMels * f];
         float[] gate = new float[b * f];
         float[] melMask = new float[b * f];
+        float[] gateMask = new float[b * f];
         for (int i = 0; i < b; i++) {
             for (int j = 0; j < textLengths[i]; j++) {
                 text[i * t + j] = 1 + rnd.nextInt(nSymbols - 1);
@@ -57,7 +58,9 @@ public final class TestBatches {
             for (int k = 0; k < f; k++) {
                 boolean real = k < melLengths[i];
                 melMask[i * f + k] = real ? 1 : 0;
-                gate[i * f + k] = k >= melLengths[i] - 1 ? 1 : 0;
+                int lastStep = (melLengths[i] - 1) / r * r;
+                gate[i * f + k] = k >= lastStep ? 1 : 0;
+                gateMask[i * f + k] = k < lastStep + r ? 1 : 0;
                 for (int c = 0; c < nMels; c++) {
                     mel[(i * nMels + c) * f + k] = real ? (float) rnd.nextGaussian() : 0f;
                 }
@@ -72,7 +75,8 @@ public final class TestBatches {
                 on(m.create(gate, new Shape(b, f)), device),
                 on(m.create(ml), device),
                 on(m.create(textMask, new Shape(b, t)), device),
-                on(m.create(melMask, new Shape(b, f)), device));
+                on(m.create(melMask, new Shape(b, f)), device),
+                on(m.create(gateMask, new Shape(b, f)), device));
         return new Batch(list);
     }
 

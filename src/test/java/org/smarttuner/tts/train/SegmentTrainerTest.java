@@ -54,7 +54,7 @@ class SegmentTrainerTest {
             assertEquals(a.epoch(), b.epoch());
             assertEquals(a.trainLoss(), b.trainLoss(), "train loss of epoch " + a.epoch());
             assertEquals(a.valLoss(), b.valLoss(), "val loss of epoch " + a.epoch());
-            assertEquals(a.alignmentScore(), b.alignmentScore());
+            assertEquals(a.attentionSharpness(), b.attentionSharpness());
         }
         try (NDManager m = NDManager.newBaseManager(CPU)) {
             Checkpoint s = Checkpoint.read(dir.resolve("straight.ckpt"), m);
@@ -122,7 +122,7 @@ class SegmentTrainerTest {
     /** {@code e} with the timing and memory figures of {@code like}, which differ from run to run. */
     private static EpochMetrics withoutTimes(EpochMetrics e, EpochMetrics like) {
         return new EpochMetrics(e.epoch(), e.trainLoss(), e.valLoss(), e.valMelLoss(), e.valMelPostnetLoss(),
-                e.valGateLoss(), e.alignmentScore(), e.learningRate(), like.framesPerSecond(), like.seconds(),
+                e.valGateLoss(), e.attentionSharpness(), e.voice(), e.learningRate(), like.framesPerSecond(), like.seconds(),
                 like.peakRssBytes(), like.gpuMemoryBytes());
     }
 
@@ -131,12 +131,12 @@ class SegmentTrainerTest {
         // Alignment scores lie in (0, 1]: 0 is reached by the first epoch when maximizing, and never by a
         // minimizing rule; 1.5 is never reached.
         SegmentResult up = SegmentTrainer.runOrThrow(segment(0, 2, Optional.empty(), "up.ckpt",
-                TargetStop.of("alignment_score", "maximize", 0.0)), data());
+                TargetStop.of("attention_sharpness", "maximize", 0.0)), data());
         assertTrue(up.reachedTarget());
         assertEquals(1, up.epochs().size());
         assertEquals(1, checkpointEpoch(dir.resolve("up.ckpt")));
         SegmentResult never = SegmentTrainer.runOrThrow(segment(1, 2, Optional.of(dir.resolve("up.ckpt")),
-                "never.ckpt", TargetStop.of("alignment_score", "maximize", 1.5)), data());
+                "never.ckpt", TargetStop.of("attention_sharpness", "maximize", 1.5)), data());
         assertFalse(never.reachedTarget());
         assertEquals(2, checkpointEpoch(dir.resolve("never.ckpt")));
     }
@@ -212,7 +212,7 @@ class SegmentTrainerTest {
         }
         EpochMetrics e = r.epochs().get(0);
         assertTrue(e.framesPerSecond() > 0 && e.peakRssBytes() > 0 && Double.isFinite(e.valLoss()));
-        assertTrue(e.alignmentScore() > 0 && e.alignmentScore() <= 1);
+        assertTrue(e.attentionSharpness() > 0 && e.attentionSharpness() <= 1);
     }
 
     @Test

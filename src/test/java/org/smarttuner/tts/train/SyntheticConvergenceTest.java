@@ -36,7 +36,7 @@ class SyntheticConvergenceTest {
         PreparedDataset data = DatasetPreparer.prepare(ds);
         ModelSettings model = TestBatches.withFramesPerStep(TestBatches.small(), 2);
         TrainingSettings t = new TrainingSettings(EPOCHS, 8, "adam", 2e-3, 1e-6, 0.9, 0.999, 1e-6, 1.0, "constant",
-                0.5, 10, 4000, 1.0, 0.2, 1234);
+                0.5, 10, 4000, 1.0, 0.2, 5.0, 1234, 1, 0, 2.0, 13);
         TrainingData td = LoaderBatchSource.of(data, t.batchSize(), model.nFramesPerStep());
         SegmentResult r = SegmentTrainer.runOrThrow(new TrainingSegment(model, t, Device.cpu(), 0, EPOCHS,
                 Optional.empty(), dir.resolve("model.ckpt"), Optional.of(dir.resolve("png"))), td);
@@ -45,13 +45,13 @@ class SyntheticConvergenceTest {
         EpochMetrics first = r.epochs().get(0);
         EpochMetrics last = r.last().orElseThrow();
         String summary = String.format("val loss %.4f -> %.4f, alignment %.3f -> %.3f (uniform %.3f), %d epochs",
-                first.valLoss(), last.valLoss(), first.alignmentScore(), last.alignmentScore(), uniform, EPOCHS);
+                first.valLoss(), last.valLoss(), first.attentionSharpness(), last.attentionSharpness(), uniform, EPOCHS);
         System.out.println(summary);
         for (EpochMetrics e : r.epochs()) {
             System.out.println(e);
         }
         assertTrue(last.valLoss() < 0.75 * first.valLoss(), summary);
-        assertTrue(last.alignmentScore() > 3 * uniform, summary);
+        assertTrue(last.attentionSharpness() > 3 * uniform, summary);
         assertTrue(data.validation().items().stream().mapToInt(Utterance::textLength).min().orElseThrow() > 1);
     }
 }

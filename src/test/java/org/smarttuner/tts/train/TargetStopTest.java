@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 class TargetStopTest {
     private static EpochMetrics epoch(double trainLoss, double valLoss, double mel, double gate, double score) {
-        return new EpochMetrics(1, trainLoss, valLoss, mel, 0.0, gate, score, 1e-3, 100, 1.0, 1, 0);
+        return new EpochMetrics(1, trainLoss, valLoss, mel, 0.0, gate, score, org.smarttuner.tts.eval.VoiceMetrics.NONE, 1e-3, 100, 1.0, 1, 0);
     }
 
     @Test
@@ -18,19 +18,19 @@ class TargetStopTest {
         assertTrue(min.reachedBy(0.5));
         assertTrue(min.reachedBy(0.4));
         assertFalse(min.reachedBy(0.51));
-        TargetStop max = TargetStop.of("alignment_score", "maximize", 0.5);
+        TargetStop max = TargetStop.of("attention_sharpness", "maximize", 0.5);
         assertTrue(max.reachedBy(0.5));
         assertTrue(max.reachedBy(0.9));
         assertFalse(max.reachedBy(0.49));
         assertEquals("val_loss <= 0.5", min.describe());
-        assertEquals("alignment_score >= 0.5", max.describe());
+        assertEquals("attention_sharpness >= 0.5", max.describe());
     }
 
     @Test
     void nonFiniteValuesNeverReachATarget() {
         assertFalse(TargetStop.of("val_loss", "minimize", 0.5).reachedBy(Double.NaN));
         assertFalse(TargetStop.of("val_loss", "minimize", 0.5).reachedBy(Double.NEGATIVE_INFINITY));
-        assertFalse(TargetStop.of("alignment_score", "maximize", 0.5).reachedBy(Double.POSITIVE_INFINITY));
+        assertFalse(TargetStop.of("attention_sharpness", "maximize", 0.5).reachedBy(Double.POSITIVE_INFINITY));
     }
 
     @Test
@@ -40,7 +40,7 @@ class TargetStopTest {
         assertEquals(2, TargetStop.of("val_loss", "minimize", 0).value(e));
         assertEquals(3, TargetStop.of("val_mel_loss", "minimize", 0).value(e));
         assertEquals(4, TargetStop.of("val_gate_loss", "minimize", 0).value(e));
-        assertEquals(0.5, TargetStop.of("alignment_score", "maximize", 0).value(e));
+        assertEquals(0.5, TargetStop.of("attention_sharpness", "maximize", 0).value(e));
         assertTrue(TargetStop.of("val_mel_loss", "minimize", 3).reachedBy(e));
         assertFalse(TargetStop.of("val_gate_loss", "minimize", 3).reachedBy(e));
     }

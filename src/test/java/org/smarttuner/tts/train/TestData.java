@@ -16,13 +16,14 @@ final class TestData {
 
     static TrainingSettings training(long seed) {
         return new TrainingSettings(2, 4, "adam", 1e-3, 1e-6, 0.9, 0.999, 1e-6, 1.0, "constant", 0.5, 10, 4000, 0.0,
-                0.2, seed);
+                0.2, 5.0, seed, 1, 0, 2.0, 13);
     }
 
     static TrainingSettings withOptimizer(TrainingSettings t, String opt, double lr, double wd, double ga) {
         return new TrainingSettings(t.epochs(), t.batchSize(), opt, lr, wd, t.adamBeta1(), t.adamBeta2(),
                 t.adamEpsilon(), t.gradClipNorm(), t.lrSchedule(), t.lrDecayRate(), t.lrDecayEpochs(),
-                t.warmupSteps(), ga, t.guidedAttentionSigma(), t.seed());
+                t.warmupSteps(), ga, t.guidedAttentionSigma(), t.gatePositiveWeight(), t.seed(), t.freeRunEvery(),
+                t.freeRunUtterances(), t.freeRunMaxLength(), t.mcdCoefficients());
     }
 
     /** batches of random batches: each batch is (seed, text lengths, mel lengths). */

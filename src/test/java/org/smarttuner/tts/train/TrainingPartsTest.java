@@ -27,7 +27,7 @@ class TrainingPartsTest {
             NDArray post = m.randomNormal(new Shape(2, 6, 9));
             NDArray gate = m.randomNormal(new Shape(2, 9));
             NDArray align = m.ones(new Shape(2, 9, 5)).div(5);
-            Tacotron2Loss loss = new Tacotron2Loss(new GuidedAttention(0, 0.2));
+            Tacotron2Loss loss = new Tacotron2Loss(new GuidedAttention(0, 0.2), 1.0);
             LossTerms a = loss.compute(new Tacotron2Output(mel, post, gate, align), batch, 1, m);
             // change only what lies in utterance 1's padding (frames 5..8)
             NDArray mel2 = mel.duplicate();
@@ -52,7 +52,7 @@ class TrainingPartsTest {
         try (NDManager m = NDManager.newBaseManager(CPU)) {
             Batch batch = TestBatches.random(m, CPU, 4, 20, 2, new int[] {2, 2}, new int[] {3, 1}, 1);
             NDArray pred = batch.mel().add(2f); // error 2 everywhere, squared 4
-            LossTerms t = new Tacotron2Loss(new GuidedAttention(0, 0.2)).compute(
+            LossTerms t = new Tacotron2Loss(new GuidedAttention(0, 0.2), 1.0).compute(
                     new Tacotron2Output(pred, pred, m.zeros(new Shape(2, 3)), m.ones(new Shape(2, 3, 2))), batch, 1, m);
             assertEquals(4f, t.mel().getFloat(), 1e-5f);
             // gate logits 0: BCE = ln 2 on every real frame
@@ -82,11 +82,11 @@ class TrainingPartsTest {
     void uniformAttentionScoresOneOverTextLength() {
         try (NDManager m = NDManager.newBaseManager(CPU)) {
             NDArray uniform = m.ones(new Shape(1, 6, 8)).div(8);
-            double[] s = AlignmentScore.perUtterance(uniform, new long[] {6}, 1, m);
+            double[] s = AttentionSharpness.perUtterance(uniform, new long[] {6}, 1, m);
             assertEquals(1.0 / 8, s[0], 1e-6);
             NDArray sharp = m.zeros(new Shape(1, 6, 8));
             sharp.set(new NDIndex(":, :, 0"), 1f);
-            assertEquals(1.0, AlignmentScore.perUtterance(sharp, new long[] {6}, 1, m)[0], 1e-6);
+            assertEquals(1.0, AttentionSharpness.perUtterance(sharp, new long[] {6}, 1, m)[0], 1e-6);
         }
     }
 
@@ -153,7 +153,7 @@ class TrainingPartsTest {
         assertEquals(1e-3, noam.rate(0, 100), 1e-12);
         assertEquals(5e-4, noam.rate(0, 400), 1e-12);
         TrainingSettings bad = new TrainingSettings(1, 1, "adam", 1e-3, 0, 0.9, 0.999, 1e-6, 1, "cosine", 0.5, 10, 10,
-                0, 0.2, 1);
+                0, 0.2, 5.0, 1, 1, 0, 2.0, 13);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LearningRateSchedule.of(bad));
         assertTrue(e.getMessage().contains("allowed: constant, step, noam"), e.getMessage());
     }

@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDManager;
  * largest attention weight of that step. A focused alignment scores near 1; uniform attention
  * scores 1 / text length.
  */
-public final class AlignmentScore {
-    private AlignmentScore() {
+public final class AttentionSharpness {
+    private AttentionSharpness() {
     }
 
     /** Per-utterance scores of a batch; alignments (B, S, T). */
