@@ -43,12 +43,18 @@ public record TunerConfig(
         OutputConfig output = OutputConfig.read(o, paths);
         o.finish();
         root.finish();
-        crossChecks(root, study, space, training);
+        crossChecks(root, study, space, training, data);
         return new TunerConfig(source, study, space, data, model, training, execution, output);
     }
 
     private static void crossChecks(ConfigReader root, StudyConfig study, Map<String, Distribution> space,
-                                    TrainingSettings training) {
+                                    TrainingSettings training, DataSettings data) {
+        if (training.mcdCoefficients() >= data.audio().nMels()) {
+            root.errors().add(new ConfigError(root.sourceAt("training.mcd_coefficients"), "training.mcd_coefficients",
+                    training.mcdCoefficients() + " cepstral coefficients need more than the "
+                    + data.audio().nMels() + " mel bands of data.audio.n_mels (c0 is dropped)",
+                    "an integer from 1 to " + (data.audio().nMels() - 1)));
+        }
         if (study.sampler().type().equals("grid")) {
             space.forEach((name, dist) -> {
                 if (dist instanceof FloatDistribution f && f.step().isEmpty()) {

@@ -16,9 +16,12 @@ import org.smarttuner.study.TrialState;
  * the alignment PNG and the WAV as data: URIs, nothing fetched from anywhere.
  */
 public final class HtmlReport {
-    /** What the page shows: the study, the objective's name and direction, and the best trial's sample. */
+    /**
+     * What the page shows: the study, the objective's name and direction, the best trial's sample and
+     * (when the study pruned a trial whose checkpoint it kept) a pruned trial's beside it.
+     */
     public record Input(StoredStudy study, StudyDirection direction, String metric, Sample sample,
-                        Instant generatedAt) {
+                        Optional<Sample> pruned, Instant generatedAt) {
     }
 
     private HtmlReport() {
@@ -43,7 +46,8 @@ public final class HtmlReport {
         section(h, "importance", "Parameter importance", importance(Importance.of(trials)));
         section(h, "parallel", "Parallel coordinates", ParallelCoordinates.render(trials, in.direction(),
                 in.metric()));
-        section(h, "sample", "Best trial, spoken", sample(in.sample()));
+        section(h, "sample", in.pruned().isPresent() ? "Best trial, spoken, beside a pruned one"
+                : "Best trial, spoken", voices(in.sample(), in.pruned()));
         section(h, "trials", "All trials", table(trials));
         h.append("<script>").append(SCRIPT).append("</script></body></html>\n");
         return h.toString();
@@ -131,21 +135,47 @@ public final class HtmlReport {
                 .append(" for ").append(k).append(" groups here.</p>").toString();
     }
 
-    private static String sample(Sample s) {
-        StringBuilder h = new StringBuilder("<p>Text: <q>").append(Html.esc(s.text())).append("</q></p>");
-        if (s.alignmentPng().isPresent()) {
-            h.append("<figure><img id=\"sample-alignment\" alt=\"attention alignment of the sample\" src=\"data:image/png;base64,")
-                    .append(Base64.getEncoder().encodeToString(s.alignmentPng().get()))
-                    .append("\"><figcaption>Attention alignment: decoder steps left to right, text positions bottom to top.")
-                    .append("</figcaption></figure>");
-        }
+    /** The best trial's sample and a pruned one's in two columns, the recording's mel under both. */
+    private static String voices(Sample best, Optional<Sample> pruned) {
+        StringBuilder h = new StringBuilder("<p>Text: <q>").append(Html.esc(best.text())).append("</q>")
+                .append(best.recordedMelPng().isPresent() ? " (the first validation utterance, spoken from its text "
+                        + "alone and judged against its recording)" : "").append("</p><div class=\"voices\">");
+        h.append(column(best, "sample"));
+        pruned.ifPresent(p -> h.append(column(p, "pruned")));
+        h.append("</div>");
+        Optional<byte[]> recorded = best.recordedMelPng().or(() -> pruned.flatMap(Sample::recordedMelPng));
+        recorded.ifPresent(png -> h.append("<figure><img id=\"recorded-mel\" class=\"mel\" alt=\"recorded mel\" ")
+                .append("src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
+                .append("\"><figcaption>The recording's mel, on the same colour scale as the generated ones above.")
+                .append("</figcaption></figure>"));
+        return h.toString();
+    }
+
+    private static String column(Sample s, String id) {
+        StringBuilder h = new StringBuilder("<div class=\"voice\"><h3>").append(Html.esc(s.label())).append("</h3>");
+        s.voice().ifPresent(v -> h.append("<table class=\"kv\" id=\"").append(id).append("-metrics\">")
+                .append("<tr><th>MCD-DTW</th><td>").append(String.format(java.util.Locale.ROOT, "%.2f dB", v.mcd()))
+                .append("</td></tr><tr><th>stopped by itself</th><td>").append(v.stopped() ? "yes" : "no")
+                .append("</td></tr><tr><th>stop error</th><td>").append(Html.num(v.stopError()))
+                .append("</td></tr><tr><th>attention walk</th><td>").append(Html.num(v.attention()))
+                .append("</td></tr></table>"));
+        image(h, s.alignmentPng(), id + "-alignment", "alignment",
+                "Free-running attention: decoder steps left to right, text positions bottom to top.");
+        image(h, s.melPng(), id + "-mel", "mel", "Generated mel (postnet), frames left to right.");
         if (s.wav().isPresent()) {
-            h.append("<audio id=\"sample-audio\" controls src=\"data:audio/wav;base64,")
+            h.append("<audio id=\"").append(id).append("-audio\" controls src=\"data:audio/wav;base64,")
                     .append(Base64.getEncoder().encodeToString(s.wav().get())).append("\"></audio>");
         }
-        h.append("<p class=\"").append(s.present() ? "legend" : "note\" id=\"sample-missing").append("\">")
-                .append(s.present() ? "" : "No sample: ").append(Html.esc(s.note())).append("</p>");
+        h.append("<p class=\"").append(s.present() ? "legend" : "note\" id=\"" + id + "-missing").append("\">")
+                .append(s.present() ? "" : "No sample: ").append(Html.esc(s.note())).append("</p></div>");
         return h.toString();
+    }
+
+    private static void image(StringBuilder h, Optional<byte[]> png, String id, String css, String caption) {
+        png.ifPresent(p -> h.append("<figure><img id=\"").append(id).append("\" class=\"").append(css)
+                .append("\" alt=\"").append(Html.esc(caption)).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(p)).append("\"><figcaption>").append(Html.esc(caption))
+                .append("</figcaption></figure>"));
     }
 
     private static String table(List<FrozenTrial> trials) {
@@ -181,7 +211,9 @@ public final class HtmlReport {
             .key.running{background:#2f9e44}table{border-collapse:collapse}td,th{padding:3px 10px;text-align:left;\
             border-bottom:1px solid #eef1f5;vertical-align:top}table.trials{font-size:12px;width:100%}\
             tr.pruned td{color:#868e96}tr.fail td{color:#c92a2a}tr.hl td{background:#e7f0fb}\
-            img#sample-alignment{image-rendering:pixelated;max-width:100%;border:1px solid #dde2ea}\
+            img.alignment,img.mel{image-rendering:pixelated;max-width:100%;border:1px solid #dde2ea}\
+            .voices{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:24px}\
+            .voice h3{margin:4px 0}figure{margin:8px 0}figcaption{color:#5a6473;font-size:12px}\
             audio{display:block;margin:8px 0;width:100%;max-width:480px}""";
 
     /** Hovering a trial anywhere highlights it in every chart and in the table. */

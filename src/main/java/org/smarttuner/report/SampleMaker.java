@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.smarttuner.tts.audio.AudioSettings;
 import org.smarttuner.tts.audio.GriffinLim;
+import org.smarttuner.tts.audio.MelFrames;
 import org.smarttuner.tts.audio.WavWriter;
 import org.smarttuner.tts.model.ModelSettings;
 import org.smarttuner.tts.text.EncodedText;
@@ -18,9 +19,10 @@ import org.smarttuner.tts.train.Checkpoint;
 import org.smarttuner.tts.train.Synthesizer;
 
 /**
- * Speaks one sentence with a checkpoint: free-running inference (stop gate, max_decoder_steps),
- * the alignment as a PNG, the postnet mel through Griffin-Lim into a WAV. Any failure becomes the
- * sample's note: a report is still worth having without its audio.
+ * Speaks one sentence with a checkpoint through {@link Synthesizer} (the path {@code smart-tuner
+ * synthesize} takes): free-running inference, the alignment and mel as PNGs, the postnet mel through
+ * Griffin-Lim into a WAV, and with a recording the voice metrics against it. Nothing is written to
+ * disk. Any failure becomes the sample's note: a report is still worth having without its audio.
  */
 public final class SampleMaker {
     private final ModelSettings model;
@@ -28,8 +30,13 @@ public final class SampleMaker {
     private final TextEncoder encoder;
     private final int iterations;
     private final long seed;
+    private final double maxLength;
+    private final int mcdCoefficients;
 
-    public SampleMaker(ModelSettings model, AudioSettings audio, TextEncoder encoder, int iterations, long seed) {
+    public SampleMaker(ModelSettings model, AudioSettings audio, TextEncoder encoder, int iterations, long seed,
+            double maxLength, int mcdCoefficients) {
+        this.maxLength = maxLength;
+        this.mcdCoefficients = mcdCoefficients;
         this.model = model;
         this.audio = audio;
         this.encoder = encoder;
@@ -37,11 +44,24 @@ public final class SampleMaker {
         this.seed = seed;
     }
 
+    /** Speaks {@code text} (encoded with the configured cleaners) with no recording to compare with. */
     public Sample make(Path checkpoint, String text) {
+        EncodedText ids = encoder.encode(text);
+        if (ids.ids().length == 0) {
+            return Sample.missing(text, "the sample text has no character the model knows");
+        }
+        return make(checkpoint, text, ids.ids(), Optional.empty());
+    }
+
+    /**
+     * Speaks the symbols {@code ids} (shown as {@code text}); with the recording's mel the decoder may
+     * take {@code maxLength} times its frames, as in validation, and the sample carries the voice
+     * metrics against it.
+     */
+    public Sample make(Path checkpoint, String text, int[] ids, Optional<MelFrames> recorded) {
         if (!Files.isRegularFile(checkpoint)) {
             return Sample.missing(text, "the checkpoint " + checkpoint + " is gone (deleted or never written)");
         }
-        Path tmp = null;
         try {
             String trained;
             try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
@@ -52,42 +72,26 @@ public final class SampleMaker {
                         + "than the configuration gives for this trial (pass the study's configuration with -c)"
                         + "\n  checkpoint: " + trained + "\n  configuration: " + model);
             }
-            EncodedText ids = encoder.encode(text);
-            if (ids.ids().length == 0) {
-                return Sample.missing(text, "the sample text has no character the model knows");
-            }
-            Synthesizer.Synthesis s = Synthesizer.synthesize(checkpoint, model, ids.ids(), Device.cpu(), seed,
-                    java.util.Optional.empty());
-            tmp = Files.createTempDirectory("smart-tuner-sample");
-            Path png = tmp.resolve("alignment.png");
-            Path wav = tmp.resolve("sample.wav");
-            AlignmentImage.write(s.alignment(), png);
+            Synthesizer.Synthesis s = Synthesizer.synthesize(checkpoint, model, ids, Device.cpu(), seed,
+                    recorded.map(r -> new Synthesizer.Judging(r, maxLength, mcdCoefficients)));
+            byte[] wav;
             try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
                 float[] samples = new GriffinLim(audio, iterations, seed).invert(s.mel(), m);
-                WavWriter.write(wav, samples, audio.sampleRate());
+                wav = WavWriter.encode(samples, audio.sampleRate());
             }
-            String note = String.format(Locale.ROOT, "%d mel frames, %s; Griffin-Lim, %d iterations, %d Hz",
-                    s.mel().frames(), s.stopped() ? "the stop gate fired" : "stopped at max_decoder_steps "
-                            + model.maxDecoderSteps() + " (the gate never fired)", iterations, audio.sampleRate());
-            return new Sample(text, Files.isRegularFile(png) ? Optional.of(Files.readAllBytes(png)) : Optional.empty(),
-                    Optional.of(Files.readAllBytes(wav)), note);
+            float[] range = MelImage.range(recorded.orElse(s.mel()));
+            String length = recorded.map(r -> String.format(Locale.ROOT, "%d mel frames against the recording's %d",
+                    s.mel().frames(), r.frames())).orElse(s.mel().frames() + " mel frames");
+            String stop = s.stopped() ? "the stop gate fired" : "never stopped: cut at the step limit ("
+                    + (recorded.isPresent() ? maxLength + "x the recording" : "max_decoder_steps "
+                            + model.maxDecoderSteps()) + ")";
+            String note = String.format(Locale.ROOT, "%s, %s; Griffin-Lim, %d iterations, %d Hz", length, stop,
+                    iterations, audio.sampleRate());
+            return new Sample("", text, Optional.of(AlignmentImage.png(s.alignment())), Optional.of(wav),
+                    Optional.of(MelImage.png(s.mel(), range)), recorded.map(r -> MelImage.png(r, range)), s.voice(),
+                    note);
         } catch (IOException | RuntimeException e) {
             return Sample.missing(text, "the checkpoint " + checkpoint + " could not be used: " + e.getMessage());
-        } finally {
-            if (tmp != null) {
-                deleteQuietly(tmp);
-            }
-        }
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // a temporary folder left behind is harmless
         }
     }
 }

@@ -12,7 +12,11 @@ import org.smarttuner.config.StudyFactory;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.study.FrozenTrial;
 import org.smarttuner.study.StudyDirection;
+import org.smarttuner.tts.audio.MelFrames;
+import org.smarttuner.tts.data.PreparedDataset;
+import org.smarttuner.tts.data.PreparedDatasets;
 import org.smarttuner.tts.data.SyntheticCorpus;
+import org.smarttuner.tts.text.Symbols;
 import org.smarttuner.tts.text.TextEncoder;
 
 /**
@@ -38,12 +42,39 @@ public final class StudyReport {
 
     public static String build(TunerConfig config, StoredStudy study, Options options, Clock clock) {
         StudyDirection direction = study.direction().orElse(StudyFactory.direction(config.study()));
-        String text = options.text().orElseGet(() -> defaultText(config));
+        Utterance spoken = utterance(config, options);
         Optional<FrozenTrial> best = HtmlReport.best(study.trials(), direction);
-        Sample sample = best.map(b -> sample(config, b, text, options))
-                .orElseGet(() -> Sample.missing(text, "no trial has completed, so there is no best checkpoint"));
-        return HtmlReport.render(new HtmlReport.Input(study, direction, config.study().metric(), sample,
+        Sample sample = best.map(b -> sample(config, b, spoken, options).labelled("best trial #" + b.number()))
+                .orElseGet(() -> Sample.missing("best trial", spoken.text(),
+                        "no trial has completed, so there is no best checkpoint"));
+        Optional<Sample> pruned = Showcase.pruned(study.trials()).map(p -> sample(config, p, spoken, options)
+                .labelled("pruned trial #" + p.number() + " (" + p.lastStep().getAsInt() + " epochs)"));
+        return HtmlReport.render(new HtmlReport.Input(study, direction, config.study().metric(), sample, pruned,
                 clock.instant()));
+    }
+
+    /** What the samples say: the given text, else the first validation utterance with its recording. */
+    record Utterance(String text, Optional<int[]> ids, Optional<MelFrames> recorded) {
+    }
+
+    static Utterance utterance(TunerConfig config, Options options) {
+        if (options.text().isPresent()) {
+            return new Utterance(options.text().get(), Optional.empty(), Optional.empty());
+        }
+        try {
+            PreparedDataset data = PreparedDatasets.get(config.data());
+            org.smarttuner.tts.data.Utterance u = data.validation().isEmpty() ? data.train().items().get(0)
+                    : data.validation().items().get(0);
+            StringBuilder text = new StringBuilder();
+            for (int id : u.text()) {
+                text.append(Symbols.symbol(id));
+            }
+            return new Utterance(text.toString(), Optional.of(u.text()),
+                    Optional.of(new MelFrames(u.mel(), data.nMels(), u.frames())));
+        } catch (IOException | RuntimeException e) {
+            // The report can be written where the dataset is not: speak a sentence without a recording.
+            return new Utterance(defaultText(config), Optional.empty(), Optional.empty());
+        }
     }
 
     /** Writes the page whole (a temporary file moved into place), creating the folder. */
@@ -81,10 +112,11 @@ public final class StudyReport {
         return DEFAULT_TEXT;
     }
 
-    private static Sample sample(TunerConfig config, FrozenTrial best, String text, Options options) {
-        Object location = best.systemAttrs().get("checkpoint");
+    private static Sample sample(TunerConfig config, FrozenTrial trial, Utterance spoken, Options options) {
+        String text = spoken.text();
+        Object location = trial.systemAttrs().get("checkpoint");
         if (location == null) {
-            return Sample.missing(text, "the best trial (#" + best.number() + ") has no checkpoint recorded");
+            return Sample.missing(text, "trial #" + trial.number() + " has no checkpoint recorded");
         }
         String loc = String.valueOf(location);
         Path local = localPath(loc);
@@ -95,15 +127,17 @@ public final class StudyReport {
                 try {
                     options.fetcher().fetch(loc, tmp);
                 } catch (IOException | RuntimeException e) {
-                    return Sample.missing(text, "the checkpoint " + loc + " of trial #" + best.number()
+                    return Sample.missing(text, "the checkpoint " + loc + " of trial #" + trial.number()
                             + " could not be copied: " + e.getMessage());
                 }
                 local = tmp;
             }
-            SampleMaker maker = new SampleMaker(config.model(best.params()), config.data().audio(),
+            SampleMaker maker = new SampleMaker(config.model(trial.params()), config.data().audio(),
                     TextEncoder.of(config.data().textCleaners(), "drop"), options.griffinLimIterations(),
-                    config.training().seed());
-            Sample s = maker.make(local, text);
+                    config.training().seed(), config.training().freeRunMaxLength(),
+                    config.training().mcdCoefficients());
+            Sample s = spoken.ids().isPresent() ? maker.make(local, text, spoken.ids().get(), spoken.recorded())
+                    : maker.make(local, text);
             return s.present() ? s : Sample.missing(text, s.note().replace(local.toString(), loc));
         } catch (IOException e) {
             return Sample.missing(text, "no temporary file for the checkpoint: " + e.getMessage());

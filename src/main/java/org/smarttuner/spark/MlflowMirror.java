@@ -90,6 +90,7 @@ public final class MlflowMirror implements StudyMirror {
             put(values, "val_gate_loss", m.valGateLoss());
             put(values, "attention_sharpness", m.attentionSharpness());
             put(values, "val_mcd", m.valMcd());
+            put(values, "val_mcd_sl", m.valMcdSl());
             put(values, "val_stop_error", m.valStopError());
             put(values, "val_stop_rate", m.valStopRate());
             put(values, "val_attention", m.valAttention());

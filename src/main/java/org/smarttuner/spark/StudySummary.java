@@ -27,6 +27,8 @@ public record StudySummary(
             sb.append("  best trial: #").append(b.number()).append(' ').append(metric).append(" = ")
                     .append(b.value().orElseThrow()).append('\n');
             sb.append("  params: ").append(b.params()).append('\n');
+            VoiceAttributes.describe(b).ifPresent(v -> sb.append("  voice (free-running validation): ").append(v)
+                    .append('\n'));
             Object ck = b.systemAttrs().get(TrialCodec.CHECKPOINT);
             if (ck != null) {
                 sb.append("  checkpoint: ").append(ck).append('\n');

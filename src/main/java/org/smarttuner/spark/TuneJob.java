@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.smarttuner.config.StudyFactory;
 import org.smarttuner.config.TunerConfig;
+import org.smarttuner.report.Showcase;
 import org.smarttuner.spark.results.DeltaResultStore;
 import org.smarttuner.spark.results.EventRow;
 import org.smarttuner.spark.results.MetricRow;
@@ -31,6 +32,7 @@ import org.smarttuner.study.StopConditions;
 import org.smarttuner.study.Study;
 import org.smarttuner.study.TrialState;
 import org.smarttuner.study.pruner.PruneDecision;
+import org.smarttuner.tts.eval.VoiceMetrics;
 import org.smarttuner.tts.train.TargetStop;
 
 /**
@@ -314,7 +316,8 @@ public final class TuneJob {
             }
             metrics.add(new MetricRow(name, n, f.request().segment(), e.epoch(), e.trainLoss(), e.valLoss(),
                     e.valMelLoss(), e.valGateLoss(), e.attentionSharpness(), measured(e.voice().mcd()),
-                    measured(e.voice().stopError()), measured(e.voice().stopRate()), measured(e.voice().attention()),
+                    measured(e.voice().mcdSl()), measured(e.voice().stopError()), measured(e.voice().stopRate()),
+                    measured(e.voice().attention()),
                     e.framesPerSecond(), e.peakMemoryMb(),
                     e.seconds(), java.sql.Timestamp.from(clock.instant())));
         }
@@ -328,7 +331,17 @@ public final class TuneJob {
         attrs.put("segments", f.request().segment() + 1);
         String previousCheckpoint = TrialCodec.checkpoint(t).orElse(null);
         o.checkpointPath().ifPresent(c -> attrs.put(TrialCodec.CHECKPOINT, c));
-        study.put(t.withSystemAttrs(attrs));
+        t = t.withSystemAttrs(attrs);
+        // The latest free-running voice metrics as user attributes: the study file's readers (Optuna,
+        // optuna-dashboard) show them beside the value, and the end-of-study summary prints them.
+        for (int i = o.epochs().size() - 1; i >= 0; i--) {
+            VoiceMetrics v = o.epochs().get(i).voice();
+            if (v.measured()) {
+                t = t.withUserAttrs(VoiceAttributes.of(v, o.epochs().get(i).epoch()));
+                break;
+            }
+        }
+        study.put(t);
         lostSegments.remove(n);
 
         List<EventRow> events = new ArrayList<>();
@@ -464,13 +477,29 @@ public final class TuneJob {
         Times times = c.times;
         String obsolete = c.obsoleteCheckpoint;
         boolean dropCheckpoints = latest.state() == TrialState.PRUNED || latest.state() == TrialState.FAIL;
+        // One pruned trial keeps its checkpoint for the report's side-by-side (report.Showcase): when this
+        // trial takes that place, the one that had it loses its checkpoint instead.
+        Integer dropInstead = null;
+        if (latest.state() == TrialState.PRUNED) {
+            List<FrozenTrial> others = study.trials().stream().filter(x -> x.number() != latest.number()).toList();
+            Optional<FrozenTrial> before = Showcase.pruned(others);
+            if (Showcase.pruned(study.trials()).map(x -> x.number() == latest.number()).orElse(false)) {
+                dropCheckpoints = false;
+                dropInstead = before.map(FrozenTrial::number).orElse(null);
+            }
+        }
+        Integer alsoDrop = dropInstead;
+        boolean drop = dropCheckpoints;
         writer.submit(new ResultWriter.Change(List.of(row), c.events, c.metrics, List.of(latest), recordedAt -> {
             if (times != null) {
                 overhead.add(times.submit(), times.taskStart(), times.taskEnd(), recordedAt);
             }
             Checkpoints.deleteQuietly(spark, obsolete);
-            if (dropCheckpoints) {
+            if (drop) {
                 Checkpoints.deleteTrialQuietly(spark, config.execution().checkpointDir(), name, n);
+            }
+            if (alsoDrop != null) {
+                Checkpoints.deleteTrialQuietly(spark, config.execution().checkpointDir(), name, alsoDrop);
             }
         }, mirroredAt -> {
             if (times != null) {

@@ -16,7 +16,7 @@ class TimeToTargetTest {
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
 
     private static MetricRow row(int trial, int epoch, Double val, double seconds, long recordedAfterSeconds) {
-        return new MetricRow("s", trial, 0, epoch, 1.0, val, null, null, null, null, null, null, null, 100.0, 1.0, seconds,
+        return new MetricRow("s", trial, 0, epoch, 1.0, val, null, null, null, null, null, null, null, null, 100.0, 1.0, seconds,
                 Timestamp.from(START.plusSeconds(recordedAfterSeconds)));
     }
 

@@ -94,10 +94,15 @@ class TuneJobTest {
         assertEquals(CurveWork.loss(lr, 9), best.value().orElseThrow(), 1e-12);
         DeltaResultStore store = new DeltaResultStore(SparkTestSession.get(), c.output().deltaPath());
         assertConsistent(store, trials);
-        // Pruned trials leave no checkpoints; the completed ones keep their last.
+        // Pruned trials leave no checkpoints but the one the report speaks (the pruned trial that trained
+        // longest); the completed ones keep their last.
+        int showcase = org.smarttuner.report.Showcase.pruned(trials).orElseThrow().number();
         for (FrozenTrial t : trials) {
             Path trialDir = Path.of(Checkpoints.trialDir(c.execution().checkpointDir(), "drv", t.number()));
-            if (t.state() == TrialState.PRUNED) {
+            if (t.state() == TrialState.PRUNED && t.number() == showcase) {
+                assertTrue(Files.exists(Path.of(TrialCodec.checkpoint(t).orElseThrow())), "kept for the report: "
+                        + t.number());
+            } else if (t.state() == TrialState.PRUNED) {
                 assertFalse(Files.exists(trialDir), "pruned trial " + t.number() + " checkpoints");
             } else {
                 assertTrue(Files.exists(trialDir.resolve("epoch-9.ckpt")), "trial " + t.number());

@@ -5,7 +5,7 @@ import java.sql.Timestamp;
 
 /**
  * One row of {@code trial_metrics}: one epoch of one trial. The free-running voice metrics (val_mcd,
- * val_stop_error, val_stop_rate, val_attention) are null on an epoch that did not run free-running
+ * val_mcd_sl, val_stop_error, val_stop_rate, val_attention) are null on an epoch that did not run free-running
  * validation. (study, number, epoch) is unique: an
  * epoch trained again after a lost segment replaces its earlier row rather than doubling it.
  */
@@ -20,6 +20,7 @@ public record MetricRow(
         Double valGateLoss,
         Double attentionSharpness,
         Double valMcd,
+        Double valMcdSl,
         Double valStopError,
         Double valStopRate,
         Double valAttention,

@@ -48,6 +48,22 @@ public final class GriffinLim {
         if (mel.nMels() != settings.nMels()) {
             throw new IllegalArgumentException("the mel has " + mel.nMels() + " bands, the settings " + settings.nMels());
         }
+        // The STFT's centre padding needs a signal longer than half a window: a model that stops after a
+        // step or two would make too short a one. Pad with the mel's quietest level, invert, and cut back.
+        int shortest = settings.filterLength() / settings.hopLength() + 1;
+        if (mel.frames() < shortest) {
+            float quiet = Float.POSITIVE_INFINITY;
+            for (float v : mel.mel()) {
+                quiet = Math.min(quiet, v);
+            }
+            float[] padded = new float[mel.nMels() * shortest];
+            java.util.Arrays.fill(padded, quiet);
+            for (int m = 0; m < mel.nMels(); m++) {
+                System.arraycopy(mel.mel(), m * mel.frames(), padded, m * shortest, mel.frames());
+            }
+            float[] signal = invert(new MelFrames(padded, mel.nMels(), shortest), manager);
+            return java.util.Arrays.copyOf(signal, Math.max(1, mel.frames() - 1) * settings.hopLength());
+        }
         int frames = mel.frames();
         try (NDManager scope = manager.newSubManager()) {
             NDArray target = magnitude(mel, scope);

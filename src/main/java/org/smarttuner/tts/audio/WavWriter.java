@@ -31,7 +31,8 @@ public final class WavWriter {
         return true;
     }
 
-    static byte[] encode(float[] samples, int sampleRate) {
+    /** The whole WAV file as bytes (for a report that embeds it). */
+    public static byte[] encode(float[] samples, int sampleRate) {
         int dataBytes = samples.length * 2;
         ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
         b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + dataBytes);

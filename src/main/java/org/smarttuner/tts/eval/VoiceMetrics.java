@@ -4,17 +4,19 @@ import java.io.Serializable;
 
 /**
  * Free-running voice metrics of one epoch, means over the utterances synthesized: MCD-DTW in dB,
- * stop error, share of utterances whose gate fired, and attention walk score.
+ * MCD-DTW with the speech-length penalty ({@link UtteranceVoice#mcdSl()}), stop error, share of
+ * utterances whose gate fired, and attention walk score.
  *
  * <p>Synthesis is slower than a teacher-forced step, so it does not run every epoch; {@link #NONE}
  * (all NaN, 0 utterances) says "not measured this epoch", which is not the same as a bad voice.
  */
-public record VoiceMetrics(double mcd, double stopError, double stopRate, double attention, int utterances)
-        implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record VoiceMetrics(double mcd, double mcdSl, double stopError, double stopRate, double attention,
+        int utterances) implements Serializable {
+    private static final long serialVersionUID = 2L;
 
     /** Not measured this epoch. */
-    public static final VoiceMetrics NONE = new VoiceMetrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
+    public static final VoiceMetrics NONE = new VoiceMetrics(Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+            Double.NaN, 0);
 
     public boolean measured() {
         return utterances > 0;
@@ -25,23 +27,26 @@ public record VoiceMetrics(double mcd, double stopError, double stopRate, double
         if (!measured()) {
             return "not measured";
         }
-        return String.format(java.util.Locale.ROOT, "mcd %.2f dB, stop error %.3f, stopped %.0f%%, attention %.3f "
-                + "(%d utterances)", mcd, stopError, 100 * stopRate, attention, utterances);
+        return String.format(java.util.Locale.ROOT, "mcd %.2f dB (with length penalty %.2f), stop error %.3f, "
+                + "stopped %.0f%%, attention %.3f (%d utterances)", mcd, mcdSl, stopError, 100 * stopRate, attention,
+                utterances);
     }
 
     /** Sums per-utterance metrics into their means; not thread-safe (one per synthesis loop). */
     public static final class Accumulator {
         private double mcd;
+        private double mcdSl;
         private double stopError;
         private int stopped;
         private double attention;
         private int utterances;
 
-        public void add(double mcd, double stopError, boolean stopped, double attention) {
-            this.mcd += mcd;
-            this.stopError += stopError;
-            this.stopped += stopped ? 1 : 0;
-            this.attention += attention;
+        public void add(UtteranceVoice v) {
+            mcd += v.mcd();
+            mcdSl += v.mcdSl();
+            stopError += v.stopError();
+            stopped += v.stopped() ? 1 : 0;
+            attention += v.attention();
             utterances++;
         }
 
@@ -51,7 +56,7 @@ public record VoiceMetrics(double mcd, double stopError, double stopRate, double
                 return NONE;
             }
             double n = utterances;
-            return new VoiceMetrics(mcd / n, stopError / n, stopped / n, attention / n, utterances);
+            return new VoiceMetrics(mcd / n, mcdSl / n, stopError / n, stopped / n, attention / n, utterances);
         }
     }
 }

@@ -27,11 +27,30 @@ public final class AlignmentImage {
     }
 
     public static void write(float[][] alignment, Path file) throws IOException {
-        int steps = alignment.length;
-        int tokens = steps == 0 ? 0 : alignment[0].length;
-        if (steps == 0 || tokens == 0) {
+        if (alignment.length == 0 || alignment[0].length == 0) {
             return;
         }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        ImageIO.write(image(alignment), "png", file.toFile());
+    }
+
+    /** The PNG file's bytes (for a report that embeds it); at least one step and one token. */
+    public static byte[] png(float[][] alignment) {
+        if (alignment.length == 0 || alignment[0].length == 0) {
+            throw new IllegalArgumentException("an alignment image needs at least one decoder step and one token");
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            ImageIO.write(image(alignment), "png", out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static BufferedImage image(float[][] alignment) {
+        int steps = alignment.length;
+        int tokens = alignment[0].length;
         int scale = Math.max(1, Math.min(12, 600 / Math.max(steps, tokens)));
         BufferedImage img = new BufferedImage(steps * scale, tokens * scale, BufferedImage.TYPE_INT_RGB);
         for (int s = 0; s < steps; s++) {
@@ -46,7 +65,6 @@ public final class AlignmentImage {
                 }
             }
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        ImageIO.write(img, "png", file.toFile());
+        return img;
     }
 }

@@ -21,11 +21,11 @@ public record EpochMetrics(int epoch, double trainLoss, double valLoss, double v
 
     /** The values a study can optimise (study.metric), by name. */
     public static final List<String> STUDY_METRICS = List.of("val_loss", "val_mel_loss", "val_gate_loss",
-            "train_loss", "attention_sharpness", "val_mcd", "val_stop_error", "val_stop_rate", "val_attention");
+            "train_loss", "attention_sharpness", "val_mcd", "val_mcd_sl", "val_stop_error", "val_stop_rate", "val_attention");
 
     /** The study metrics measured by free-running validation (NaN on epochs that do not run it). */
-    public static final Set<String> FREE_RUNNING = Set.of("val_mcd", "val_stop_error", "val_stop_rate",
-            "val_attention");
+    public static final Set<String> FREE_RUNNING = Set.of("val_mcd", "val_mcd_sl", "val_stop_error",
+            "val_stop_rate", "val_attention");
 
     private static final Set<String> MAXIMIZED = Set.of("attention_sharpness", "val_stop_rate", "val_attention");
 
@@ -49,6 +49,7 @@ public record EpochMetrics(int epoch, double trainLoss, double valLoss, double v
             case "train_loss" -> trainLoss;
             case "attention_sharpness" -> attentionSharpness;
             case "val_mcd" -> voice.mcd();
+            case "val_mcd_sl" -> voice.mcdSl();
             case "val_stop_error" -> voice.stopError();
             case "val_stop_rate" -> voice.stopRate();
             case "val_attention" -> voice.attention();

@@ -63,7 +63,7 @@ final class FreeRunValidation {
                     FreeRunning.Utterance u = spoken.get(j);
                     UtteranceVoice v = UtteranceVoice.of(u.mel(), new MelFrames(own, nMels, frames), u.stopped(),
                             u.alignment(), u.steps(), (int) textLengths[j], t.mcdCoefficients());
-                    acc.add(v.mcd(), v.stopError(), v.stopped(), v.attention());
+                    acc.add(v);
                     if (sample == null) {
                         sample = u.alignment();
                     }

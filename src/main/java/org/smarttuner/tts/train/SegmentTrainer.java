@@ -54,6 +54,10 @@ public final class SegmentTrainer {
     }
 
     private static TrainingSession open(TrainingSegment seg, TrainingData data, NDManager trial) {
+        if (seg.training().mcdCoefficients() >= data.nMels()) {
+            throw new IllegalArgumentException("mcd_coefficients " + seg.training().mcdCoefficients() + " needs more "
+                    + "than the dataset's " + data.nMels() + " mel bands (allowed: 1 to " + (data.nMels() - 1) + ")");
+        }
         if (seg.resumeFrom().isEmpty()) {
             return TrainingSession.fresh(seg.model(), seg.training(), data.nSymbols(), data.nMels(), trial,
                     seg.device());

@@ -27,7 +27,7 @@ class DeltaResultStoreTest {
     }
 
     static MetricRow metric(int n, int epoch, double val) {
-        return new MetricRow("s", n, 0, epoch, 3.0, val, val * 0.9, val * 0.1, 0.4, 9.5, 0.1, 0.8, 0.9, 2500.0, 900.0, 12.0,
+        return new MetricRow("s", n, 0, epoch, 3.0, val, val * 0.9, val * 0.1, 0.4, 9.5, 10.2, 0.1, 0.8, 0.9, 2500.0, 900.0, 12.0,
                 new Timestamp(1_700_000_000_000L));
     }
 

@@ -64,6 +64,20 @@ class GriffinLimTest {
         assertEquals(many.length, WavReader.read(wav, 22050).samples().length);
     }
 
+    /** A model that stops after a step or two gives a mel shorter than the STFT's window: still a WAV. */
+    @Test
+    void aMelShorterThanTheWindowStillInverts() {
+        for (int frames : new int[] {1, 2, 4}) {
+            float[] mel = new float[80 * frames];
+            java.util.Arrays.fill(mel, -4f);
+            float[] audio = new GriffinLim(A, 4, 5).invert(new MelFrames(mel, 80, frames), manager);
+            assertEquals(256 * Math.max(1, frames - 1), audio.length, frames + " frames");
+            for (float v : audio) {
+                assertTrue(Float.isFinite(v));
+            }
+        }
+    }
+
     /** Mean absolute log-mel difference over the cells that carry energy (away from the edges). */
     private static double error(MelFrames a, MelFrames b) {
         double sum = 0;

@@ -15,12 +15,13 @@ class VoiceMetricsTest {
     @Test
     void accumulatorGivesMeansOverUtterances() {
         VoiceMetrics.Accumulator acc = new VoiceMetrics.Accumulator();
-        acc.add(6.0, 0.1, true, 0.9);
-        acc.add(8.0, 1.0, false, 0.3);
-        acc.add(7.0, 0.4, true, 0.6);
-        acc.add(9.0, 0.5, true, 0.2);
+        acc.add(new UtteranceVoice(6.0, 6.6, 0.1, true, 0.9));
+        acc.add(new UtteranceVoice(8.0, 16.0, 1.0, false, 0.3));
+        acc.add(new UtteranceVoice(7.0, 9.8, 0.4, true, 0.6));
+        acc.add(new UtteranceVoice(9.0, 13.5, 0.5, true, 0.2));
         VoiceMetrics m = acc.result();
         assertEquals(7.5, m.mcd(), 1e-12);
+        assertEquals(11.475, m.mcdSl(), 1e-12);
         assertEquals(0.5, m.stopError(), 1e-12);
         assertEquals(0.75, m.stopRate(), 1e-12);
         assertEquals(0.5, m.attention(), 1e-12);
@@ -33,6 +34,7 @@ class VoiceMetricsTest {
         assertSame(VoiceMetrics.NONE, new VoiceMetrics.Accumulator().result());
         assertFalse(VoiceMetrics.NONE.measured());
         assertTrue(Double.isNaN(VoiceMetrics.NONE.mcd()));
+        assertTrue(Double.isNaN(VoiceMetrics.NONE.mcdSl()));
         assertTrue(Double.isNaN(VoiceMetrics.NONE.stopError()));
         assertTrue(Double.isNaN(VoiceMetrics.NONE.stopRate()));
         assertTrue(Double.isNaN(VoiceMetrics.NONE.attention()));
@@ -40,7 +42,7 @@ class VoiceMetricsTest {
 
     @Test
     void travelsBetweenExecutorAndDriver() throws Exception {
-        VoiceMetrics m = new VoiceMetrics(7.25, 0.125, 0.5, 0.875, 8);
+        VoiceMetrics m = new VoiceMetrics(7.25, 8.0, 0.125, 0.5, 0.875, 8);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(m);
