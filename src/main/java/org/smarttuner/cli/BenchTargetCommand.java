@@ -22,6 +22,7 @@ import org.smarttuner.config.StudyConfig;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.spark.Sessions;
 import org.smarttuner.spark.StudySummary;
+import org.smarttuner.spark.TargetMetric;
 import org.smarttuner.spark.TimeToTarget;
 import org.smarttuner.spark.TrialRunner;
 import org.smarttuner.spark.TuneJob;
@@ -33,22 +34,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Time to a target validation loss: the configured study (by default the demo's TPE + ASHA)
- * against random search without pruning at the same parallelism, trial budget and timeout. Each
- * run is a real study on Spark with its own Delta tables and study file under --work.
+ * Time to a target value of a study metric (by default the configured study.metric: a validation
+ * loss, or a voice metric such as val_attention): the configured study (by default the demo's TPE +
+ * ASHA) against random search without pruning at the same parallelism, trial budget and timeout.
+ * Both arms optimise that metric, so the tuned arm samples and prunes on what is timed. Each run is
+ * a real study on Spark with its own Delta tables and study file under --work.
  */
 @Command(name = "target", mixinStandardHelpOptions = true,
-        description = {"Time to reach a target validation loss: the configured sampler and pruner against",
-            "random search without pruning (same data, model, parallelism, trial budget). Runs real",
-            "studies, one pair per seed, and prints wall time, training seconds and epochs to the target."})
+        description = {"Time to reach a target value of a study metric (--metric, default study.metric):",
+            "the configured sampler and pruner against random search without pruning (same data,",
+            "model, parallelism, trial budget), both optimising that metric. Runs real studies, one",
+            "pair per seed, and prints wall time, training seconds and epochs to the target."})
 final class BenchTargetCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
 
-    @Option(names = "--target", required = true, split = ",", paramLabel = "LOSS[,LOSS...]",
-            description = "Validation losses to reach (the study's metric must be val_loss, minimized); each "
-                    + "study stops once a completed trial reaches the lowest.")
+    @Option(names = "--target", required = true, split = ",", paramLabel = "VALUE[,VALUE...]",
+            description = "Values of the metric to reach (at or below for losses and MCD, at or above for "
+                    + "attention_sharpness, val_stop_rate and val_attention); each study stops once a completed "
+                    + "trial reaches the hardest.")
     List<Double> targets;
+
+    @Option(names = "--metric", paramLabel = "NAME", description = "The study metric to time and optimise: "
+            + "val_loss, val_mel_loss, val_gate_loss, train_loss, attention_sharpness, val_mcd, val_stop_error, "
+            + "val_stop_rate, val_attention (default: the configuration's study.metric).")
+    String metric;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1", paramLabel = "N[,N...]",
             description = "Sampler seeds, one pair of studies each (default: ${DEFAULT-VALUE}).")
@@ -74,8 +84,8 @@ final class BenchTargetCommand implements Callable<Integer> {
 
     /** One study's recorded epochs; its clock starts with its first recorded event (the first trial asked). */
     private record Run(long seed, String arm, List<MetricRow> metrics, Instant start, long trials) {
-        TimeToTarget time(double target) {
-            return TimeToTarget.of(metrics, start, target);
+        TimeToTarget time(TargetMetric metric, double target) {
+            return TimeToTarget.of(metrics, start, metric, target);
         }
 
         double elapsedSeconds() {
@@ -86,16 +96,8 @@ final class BenchTargetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        for (double t : targets) {
-            if (!Double.isFinite(t)) {
-                throw new UsageException("--target must be finite validation losses, got " + t);
-            }
-        }
         TunerConfig base = load(budgetSets(budget));
-        if (!base.study().metric().equals("val_loss") || !base.study().direction().equals("minimize")) {
-            throw new UsageException("bench target compares times to a validation loss: the study must minimize "
-                    + "val_loss, but it " + base.study().direction() + "s " + base.study().metric());
-        }
+        TargetMetric m = targetMetric(metric != null ? metric : base.study().metric(), targets);
         String tuned = base.study().sampler().type() + "+" + base.study().pruner().type();
         PrintWriter out = spec.commandLine().getOut();
         if (analyze && !Files.isDirectory(work)) {
@@ -107,36 +109,37 @@ final class BenchTargetCommand implements Callable<Integer> {
         }
         SparkSession spark = Sessions.getOrCreate("smart-tuner bench target", base.execution().master(),
                 base.execution().taskRetries());
-        double stopAt = targets.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        double stopAt = hardest(m, targets);
         List<Run> runs = new ArrayList<>();
         for (long seed : seeds) {
             for (String arm : List.of(tuned, "random")) {
                 String name = "target-" + arm.replace('+', '-') + "-s" + seed;
                 Path dir = work.resolve(name);
                 if (!analyze) {
-                    StudySummary s = runStudy(spark, base, name, dir, seed, stopAt, arm.equals("random"));
-                    out.println("seed " + seed + " " + arm + ": " + s.describe("val_loss").replace("\n", "; "));
+                    StudySummary s = runStudy(spark, base, m, name, dir, seed, stopAt, arm.equals("random"));
+                    out.println("seed " + seed + " " + arm + ": " + s.describe(m.name()).replace("\n", "; "));
                     out.flush();
                 }
                 runs.add(read(spark, seed, arm, name, dir));
             }
         }
-        out.printf(Locale.ROOT, "%nbench target: %s against random search without pruning, %d seed(s), parallelism "
-                + "%d, %s and %s a study; clocks start at each study's first trial%n", tuned, seeds.size(),
+        out.printf(Locale.ROOT, "%nbench target: %s against random search without pruning, both %s %s, %d seed(s), "
+                + "parallelism %d, %s and %s a study; clocks start at each study's first trial%n", tuned,
+                m.largerIsBetter() ? "maximizing" : "minimizing", m.name(), seeds.size(),
                 base.execution().parallelism(), budget != null ? "no trial limit" : base.study().nTrials() + " trials",
                 base.study().timeout().map(d -> "at most " + StudySummary.formatDuration(d)).orElse("no time limit"));
         for (double target : targets) {
-            printTarget(out, target, tuned, runs);
+            printTarget(out, m, target, tuned, runs);
         }
         out.flush();
         return Main.OK;
     }
 
-    private void printTarget(PrintWriter out, double target, String tuned, List<Run> runs) {
-        out.printf(Locale.ROOT, "%nval_loss <= %s%n%-6s %-16s %-8s %10s %12s %8s %10s %8s%n", target, "seed", "arm",
+    private void printTarget(PrintWriter out, TargetMetric m, double target, String tuned, List<Run> runs) {
+        out.printf(Locale.ROOT, "%n%s%n%-6s %-16s %-8s %10s %12s %8s %10s %8s%n", m.describe(target), "seed", "arm",
                 "reached", "wall s", "training s", "epochs", "best", "trials");
         for (Run r : runs) {
-            TimeToTarget t = r.time(target);
+            TimeToTarget t = r.time(m, target);
             out.printf(Locale.ROOT, "%-6d %-16s %-8s %10s %12s %8s %10s %8d%n", r.seed(), r.arm(),
                     t.reached() ? "yes" : "no", t.wall().map(d -> fmt(d.toMillis() / 1000.0)).orElse("-"),
                     t.trainingSeconds().map(BenchTargetCommand::fmt).orElse("-"),
@@ -144,8 +147,8 @@ final class BenchTargetCommand implements Callable<Integer> {
                     t.best().map(b -> String.format(Locale.ROOT, "%.4f", b)).orElse("-"), r.trials());
         }
         for (int i = 0; i + 1 < runs.size(); i += 2) {
-            TimeToTarget a = runs.get(i).time(target);
-            TimeToTarget b = runs.get(i + 1).time(target);
+            TimeToTarget a = runs.get(i).time(m, target);
+            TimeToTarget b = runs.get(i + 1).time(m, target);
             out.printf(Locale.ROOT, "seed %d: random / %s = %s wall, %s training seconds, %s epochs%n",
                     runs.get(i).seed(), tuned,
                     ratio(b.wall().map(d -> d.toMillis() / 1000.0), a.wall().map(d -> d.toMillis() / 1000.0),
@@ -157,15 +160,15 @@ final class BenchTargetCommand implements Callable<Integer> {
         }
     }
 
-    private StudySummary runStudy(SparkSession spark, TunerConfig base, String name, Path dir, long seed,
-            double stopAt, boolean randomWithoutPruning) {
+    private StudySummary runStudy(SparkSession spark, TunerConfig base, TargetMetric metric, String name, Path dir,
+            long seed, double stopAt, boolean randomWithoutPruning) {
         List<String> sets = new ArrayList<>(budgetSets(budget));
         sets.addAll(List.of("study.name=" + name, "study.sampler.seed=" + seed,
                 "output.delta_path=" + dir.resolve("delta"), "output.sqlite_path=" + dir.resolve("study.db"),
                 "execution.checkpoint_dir=" + dir.resolve("checkpoints"), "output.mlflow.tracking_uri=",
                 "output.report_path="));
         TunerConfig loaded = load(sets);
-        TunerConfig config = arm(loaded, stopAt, randomWithoutPruning);
+        TunerConfig config = arm(loaded, metric, stopAt, randomWithoutPruning);
         return new TuneJob(config, spark, new TrialRunner(), Mirrors.open(config, spark), Clock.systemUTC()).run();
     }
 
@@ -181,14 +184,38 @@ final class BenchTargetCommand implements Callable<Integer> {
         return new Run(seed, arm, metrics, start, store.trials(name).size());
     }
 
+    /** The metric by name, with every target checked against its range: a usage error naming what is allowed. */
+    static TargetMetric targetMetric(String name, List<Double> targets) {
+        TargetMetric m;
+        try {
+            m = TargetMetric.of(name);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--metric: " + e.getMessage());
+        }
+        for (double t : targets) {
+            try {
+                m.checkTarget(t);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--target: " + e.getMessage());
+            }
+        }
+        return m;
+    }
+
+    /** The target reached last: the lowest for a loss, the highest for a score. */
+    static double hardest(TargetMetric m, List<Double> targets) {
+        return targets.stream().mapToDouble(Double::doubleValue).reduce(m::better).orElseThrow();
+    }
+
     /**
-     * The arm's configuration: the study stops once a trial reaches the target (what happens after it
-     * does not change the time to it), and the baseline swaps in random sampling without pruning (set
-     * on the records: --set would leave the TPE and ASHA keys as unknown ones) and trains each trial
-     * as one segment of all its epochs, as a plain random search would; the target still ends a trial
-     * at the epoch that reaches it.
+     * The arm's configuration: the study optimises {@code metric} in its direction (so the tuned arm
+     * samples and prunes on what is timed) and stops once a trial reaches the target (what happens
+     * after it does not change the time to it), and the baseline swaps in random sampling without
+     * pruning (set on the records: --set would leave the TPE and ASHA keys as unknown ones) and trains
+     * each trial as one segment of all its epochs, as a plain random search would; the target still
+     * ends a trial at the epoch that reaches it.
      */
-    static TunerConfig arm(TunerConfig c, double stopAt, boolean randomWithoutPruning) {
+    static TunerConfig arm(TunerConfig c, TargetMetric metric, double stopAt, boolean randomWithoutPruning) {
         StudyConfig s = c.study();
         SamplerConfig sampler = s.sampler();
         PrunerConfig pruner = s.pruner();
@@ -200,7 +227,7 @@ final class BenchTargetCommand implements Callable<Integer> {
                     pruner.minResource(), pruner.maxResource(), pruner.reductionFactor(),
                     pruner.minEarlyStoppingRate(), pruner.lower(), pruner.upper(), Optional.empty(), pruner.minDelta());
         }
-        StudyConfig study = new StudyConfig(s.name(), s.direction(), s.metric(), s.nTrials(), s.timeout(),
+        StudyConfig study = new StudyConfig(s.name(), metric.direction(), metric.name(), s.nTrials(), s.timeout(),
                 Optional.of(stopAt), s.maxFailures(), sampler, pruner);
         ExecutionConfig e = c.execution();
         if (randomWithoutPruning) {

@@ -99,7 +99,8 @@ final class TrainCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private static Device configured(String device) {
+    /** execution.device as a device: auto is gpu:0 when the engine sees a GPU, else the CPU. */
+    static Device configured(String device) {
         if (device.equals("gpu") || device.equals("auto") && ai.djl.engine.Engine.getInstance().getGpuCount() > 0) {
             return Device.gpu(0);
         }

@@ -10,7 +10,8 @@ import java.util.OptionalInt;
 import org.smarttuner.spark.results.MetricRow;
 
 /**
- * How long a study took to first reach a target validation loss, read from its recorded
+ * How long a study took to first reach a target value of a study metric (a validation loss at
+ * or below it, a voice score such as val_attention at or above it), read from its recorded
  * per-epoch metrics. Three clocks, because each answers another question:
  * <ul>
  *   <li>wall: from the study's start to the moment the driver recorded the epoch that reached the
@@ -21,20 +22,25 @@ import org.smarttuner.spark.results.MetricRow;
  *       busy the machine was).</li>
  * </ul>
  * Epochs are taken in the order the driver recorded them; within one segment (recorded at once) in
- * epoch order, so a target reached mid-segment counts only the epochs up to it.
+ * epoch order, so a target reached mid-segment counts only the epochs up to it. An epoch that did
+ * not measure the metric (free-running metrics run every free_run_every epochs) still costs its
+ * time and counts as trained; it just cannot reach the target.
  */
-public record TimeToTarget(double target, Optional<Duration> wall, Optional<Double> trainingSeconds,
-        OptionalInt epochs, Optional<Double> best, int totalEpochs, double totalTrainingSeconds) {
+public record TimeToTarget(TargetMetric metric, double target, Optional<Duration> wall,
+        Optional<Double> trainingSeconds, OptionalInt epochs, Optional<Double> best, int totalEpochs,
+        double totalTrainingSeconds) {
 
     public boolean reached() {
         return epochs.isPresent();
     }
 
-    /** The time to {@code target} (a loss: lower is better) in {@code rows}, for a study started at {@code start}. */
-    public static TimeToTarget of(List<MetricRow> rows, Instant start, double target) {
-        if (!Double.isFinite(target)) {
-            throw new IllegalArgumentException("the target validation loss must be a finite number, got " + target);
-        }
+    /**
+     * The time to {@code target} of {@code metric} in {@code rows}, for a study started at {@code start}.
+     *
+     * @throws IllegalArgumentException for a target that is not finite or outside the metric's values
+     */
+    public static TimeToTarget of(List<MetricRow> rows, Instant start, TargetMetric metric, double target) {
+        metric.checkTarget(target);
         List<MetricRow> ordered = new ArrayList<>(rows);
         ordered.sort(Comparator.comparing(MetricRow::ts).thenComparingInt(MetricRow::number)
                 .thenComparingInt(MetricRow::epoch));
@@ -47,17 +53,17 @@ public record TimeToTarget(double target, Optional<Duration> wall, Optional<Doub
         for (MetricRow r : ordered) {
             epochs++;
             seconds += r.seconds() == null ? 0 : r.seconds();
-            Double v = r.valLoss();
+            Double v = metric.value(r);
             if (v == null || !Double.isFinite(v)) {
                 continue;
             }
-            best = best == null ? v : Math.min(best, v);
-            if (epochsAt.isEmpty() && v <= target) {
+            best = best == null ? v : metric.better(best, v);
+            if (epochsAt.isEmpty() && metric.reaches(v, target)) {
                 wall = Optional.of(Duration.between(start, r.ts().toInstant()));
                 trainAt = Optional.of(seconds);
                 epochsAt = OptionalInt.of(epochs);
             }
         }
-        return new TimeToTarget(target, wall, trainAt, epochsAt, Optional.ofNullable(best), epochs, seconds);
+        return new TimeToTarget(metric, target, wall, trainAt, epochsAt, Optional.ofNullable(best), epochs, seconds);
     }
 }

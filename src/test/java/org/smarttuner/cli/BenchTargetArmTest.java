@@ -1,6 +1,8 @@
 package org.smarttuner.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -11,9 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.smarttuner.config.ConfigLoader;
 import org.smarttuner.config.ExecutionConfig;
 import org.smarttuner.config.TunerConfig;
+import org.smarttuner.spark.TargetMetric;
 
 /** bench target's two arms: the tuned study as configured, and random search training each trial straight. */
 class BenchTargetArmTest {
+    private static final TargetMetric VAL_LOSS = TargetMetric.of("val_loss");
+
     @TempDir
     Path dir;
 
@@ -37,7 +42,7 @@ class BenchTargetArmTest {
     @Test
     void theRandomArmTrainsEachTrialAsOneSegmentOfAllItsEpochs() {
         TunerConfig c = config("{type: asha, min_resource: 1, reduction_factor: 3}");
-        TunerConfig random = BenchTargetCommand.arm(c, 0.5, true);
+        TunerConfig random = BenchTargetCommand.arm(c, VAL_LOSS, 0.5, true);
         assertEquals("random", random.study().sampler().type());
         assertEquals("none", random.study().pruner().type());
         assertEquals(Optional.of(0.5), random.study().targetValue());
@@ -47,7 +52,7 @@ class BenchTargetArmTest {
                 c.execution().device(), c.execution().taskRetries(), c.execution().trialRetries(),
                 c.execution().checkpointDir(), 9), e, "only segment_epochs changes");
         // The pruner's max_resource, when set, is the trial's length.
-        assertEquals(6, BenchTargetCommand.arm(config("{type: asha, max_resource: 6}"), 0.5, true).execution()
+        assertEquals(6, BenchTargetCommand.arm(config("{type: asha, max_resource: 6}"), VAL_LOSS, 0.5, true).execution()
                 .segmentEpochs());
     }
 
@@ -70,11 +75,53 @@ class BenchTargetArmTest {
     @Test
     void theTunedArmKeepsItsConfiguration() {
         TunerConfig c = config("{type: asha, min_resource: 1, reduction_factor: 3}");
-        TunerConfig tuned = BenchTargetCommand.arm(c, 0.5, false);
+        TunerConfig tuned = BenchTargetCommand.arm(c, VAL_LOSS, 0.5, false);
         assertEquals(c.execution(), tuned.execution());
         assertEquals(2, tuned.execution().segmentEpochs());
         assertEquals(c.study().sampler(), tuned.study().sampler());
         assertEquals(c.study().pruner(), tuned.study().pruner());
         assertEquals(Optional.of(0.5), tuned.study().targetValue());
+        assertEquals("val_loss", tuned.study().metric());
+        assertEquals("minimize", tuned.study().direction());
+    }
+
+    @Test
+    void bothArmsOptimiseTheTimedMetricInItsDirection() {
+        TunerConfig c = config("{type: asha, min_resource: 1, reduction_factor: 3}");
+        assertEquals("val_loss", c.study().metric());
+        TargetMetric attention = TargetMetric.of("val_attention");
+        for (boolean random : new boolean[] {false, true}) {
+            TunerConfig arm = BenchTargetCommand.arm(c, attention, 0.9, random);
+            assertEquals("val_attention", arm.study().metric(), random ? "random" : "tuned");
+            assertEquals("maximize", arm.study().direction(), random ? "random" : "tuned");
+            assertEquals(Optional.of(0.9), arm.study().targetValue());
+        }
+        TunerConfig mcd = BenchTargetCommand.arm(c, TargetMetric.of("val_mcd"), 6.0, false);
+        assertEquals("val_mcd", mcd.study().metric());
+        assertEquals("minimize", mcd.study().direction());
+    }
+
+    @Test
+    void theStudiesStopAtTheHardestTarget() {
+        assertEquals(5.5, BenchTargetCommand.hardest(VAL_LOSS, List.of(5.6, 5.5, 6.0)));
+        assertEquals(0.9, BenchTargetCommand.hardest(TargetMetric.of("val_attention"), List.of(0.8, 0.9, 0.5)));
+    }
+
+    @Test
+    void anUnknownMetricOrATargetOutOfItsRangeIsAUsageError() {
+        MainTest.Run r = MainTest.run("bench", "target", "--metric", "mcd", "--target", "5", "--work",
+                dir.resolve("w").toString());
+        assertEquals(Main.USAGE_ERROR, r.code(), r.err());
+        assertTrue(r.err().contains("--metric: unknown metric 'mcd' (allowed: val_loss, val_mel_loss, val_gate_loss, "
+                + "train_loss, attention_sharpness, val_mcd, val_stop_error, val_stop_rate, val_attention)"), r.err());
+        r = MainTest.run("bench", "target", "--metric", "val_stop_rate", "--target", "0.9,1.5", "--work",
+                dir.resolve("w").toString());
+        assertEquals(Main.USAGE_ERROR, r.code(), r.err());
+        assertTrue(r.err().contains("--target: target 1.5 is out of range for val_stop_rate: it takes values from 0 "
+                + "to 1"), r.err());
+        r = MainTest.run("bench", "target", "--target", "NaN", "--work", dir.resolve("w").toString());
+        assertEquals(Main.USAGE_ERROR, r.code(), r.err());
+        assertTrue(r.err().contains("--target: the target val_loss must be a finite number"), r.err());
+        assertFalse(java.nio.file.Files.exists(dir.resolve("w")), "nothing ran");
     }
 }
