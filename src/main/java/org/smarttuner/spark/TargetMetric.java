@@ -37,18 +37,7 @@ public record TargetMetric(String name, boolean largerIsBetter, double low, doub
 
     /** This epoch's value; null when the epoch did not measure it (free-running metrics between validations). */
     public Double value(MetricRow r) {
-        return switch (name) {
-            case "val_loss" -> r.valLoss();
-            case "val_mel_loss" -> r.valMelLoss();
-            case "val_gate_loss" -> r.valGateLoss();
-            case "train_loss" -> r.trainLoss();
-            case "attention_sharpness" -> r.attentionSharpness();
-            case "val_mcd" -> r.valMcd();
-            case "val_stop_error" -> r.valStopError();
-            case "val_stop_rate" -> r.valStopRate();
-            case "val_attention" -> r.valAttention();
-            default -> throw new IllegalStateException("no trial_metrics column for " + name);
-        };
+        return r.metric(name);
     }
 
     /** Whether {@code value} is at the target or past it in the better direction. */

@@ -17,13 +17,14 @@ class TimeToTargetTest {
     private static final TargetMetric VAL_LOSS = TargetMetric.of("val_loss");
 
     private static MetricRow row(int trial, int epoch, Double val, double seconds, long recordedAfterSeconds) {
-        return new MetricRow("s", trial, 0, epoch, 1.0, val, null, null, null, null, null, null, null, null, 100.0, 1.0, seconds,
+        return new MetricRow("s", trial, 0, epoch, 1.0, val, null, null, null, null, null, null, null, null, 100.0, 1.0,
+                seconds,
                 Timestamp.from(START.plusSeconds(recordedAfterSeconds)));
     }
 
     /** An epoch with its voice metrics (null: free-running validation did not run that epoch). */
     private static MetricRow voice(int trial, int epoch, Double mcd, Double attention, long recordedAfterSeconds) {
-        return new MetricRow("s", trial, 0, epoch, 1.0, 5.0, 2.0, 0.5, 0.3, mcd, mcd == null ? null : 0.2,
+        return new MetricRow("s", trial, 0, epoch, 1.0, 5.0, 2.0, 0.5, 0.3, mcd, mcd == null ? null : mcd * 1.1, mcd == null ? null : 0.2,
                 mcd == null ? null : 0.9, attention, 100.0, 1.0, 10.0, Timestamp.from(START.plusSeconds(
                         recordedAfterSeconds)));
     }
@@ -94,9 +95,9 @@ class TimeToTargetTest {
 
     @Test
     void everyStudyMetricHasItsColumn() {
-        MetricRow r = new MetricRow("s", 0, 0, 1, 1.0, 2.0, 3.0, 4.0, 0.5, 6.0, 0.7, 0.8, 0.9, 100.0, 1.0, 10.0,
+        MetricRow r = new MetricRow("s", 0, 0, 1, 1.0, 2.0, 3.0, 4.0, 0.5, 6.0, 6.6, 0.7, 0.8, 0.9, 100.0, 1.0, 10.0,
                 Timestamp.from(START));
-        double[] expected = {2.0, 3.0, 4.0, 1.0, 0.5, 6.0, 0.7, 0.8, 0.9};
+        double[] expected = {2.0, 3.0, 4.0, 1.0, 0.5, 6.0, 6.6, 0.7, 0.8, 0.9};
         List<String> names = org.smarttuner.tts.train.EpochMetrics.STUDY_METRICS;
         assertEquals(expected.length, names.size());
         for (int i = 0; i < names.size(); i++) {
@@ -118,7 +119,7 @@ class TimeToTargetTest {
         TargetMetric.of("val_mcd").checkTarget(0.0);
         e = assertThrows(IllegalArgumentException.class, () -> TargetMetric.of("alignment_score"));
         assertTrue(e.getMessage().contains("unknown metric 'alignment_score' (allowed: val_loss, val_mel_loss, "
-                + "val_gate_loss, train_loss, attention_sharpness, val_mcd, val_stop_error, val_stop_rate, "
+                + "val_gate_loss, train_loss, attention_sharpness, val_mcd, val_mcd_sl, val_stop_error, val_stop_rate, "
                 + "val_attention)"), e.getMessage());
     }
 }

@@ -44,8 +44,8 @@ public final class GriffinLim {
     }
 
     /**
-     * Audio samples in [-1, 1] (hop_length x (frames - 1) of them) for a log-mel spectrogram. A mel
-     * too short for the STFT to re-analyse its audio gets its random phase without iterations.
+     * Audio samples in [-1, 1] (hop_length x (frames - 1) of them, at least one hop) for a log-mel
+     * spectrogram.
      */
     public float[] invert(MelFrames mel, NDManager manager) {
         if (mel.nMels() != settings.nMels()) {
@@ -81,10 +81,7 @@ public final class GriffinLim {
             NDArray prevRe = scope.zeros(re.getShape());
             NDArray prevIm = scope.zeros(im.getShape());
             float[] signal = null;
-            // A mel of a few frames (a stop gate that fired at once) makes less audio than the STFT's
-            // reflect padding needs: there is nothing to re-analyse, so the random phase stands.
-            int rounds = settings.hopLength() * (frames - 1) < analysis.minSamples() ? 0 : iterations;
-            for (int it = 0; it < rounds; it++) {
+            for (int it = 0; it < iterations; it++) {
                 signal = istft(target.mul(re), target.mul(im), frames, scope);
                 NDArray spec = analysis.spectrum(scope.create(signal), scope);
                 NDArray rebuiltRe = spec.get("..., 0");

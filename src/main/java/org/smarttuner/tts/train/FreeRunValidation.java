@@ -16,14 +16,14 @@ import org.smarttuner.tts.model.Tacotron2;
  * and each allowed {@code free_run_max_length} times its recording's frames. Their mean MCD-DTW, stop
  * error, stop rate and attention walk are the epoch's voice metrics.
  */
-final class FreeRunValidation {
+public final class FreeRunValidation {
     private static final long SALT = 0x4652_4545_0000_0000L;
 
     private FreeRunValidation() {
     }
 
     /** The voice metrics and the first utterance's free-running alignment [steps][text]. */
-    record Result(VoiceMetrics voice, float[][] sampleAlignment) {
+    public record Result(VoiceMetrics voice, float[][] sampleAlignment) {
     }
 
     /** Whether the epoch that just finished ({@code epochsDone}, 1-based) runs it: every k epochs and at segment ends. */
@@ -31,7 +31,7 @@ final class FreeRunValidation {
         return epochsDone == segmentEnd || t.freeRunEvery() > 0 && epochsDone % t.freeRunEvery() == 0;
     }
 
-    static Result run(Tacotron2 model, BatchSource validation, TrainingSettings t, int epoch, Device device,
+    public static Result run(Tacotron2 model, BatchSource validation, TrainingSettings t, int epoch, Device device,
             NDManager trial) {
         trial.getEngine().setRandomSeed(Seeds.engine(Seeds.mix(Seeds.validation(t.seed(), epoch), SALT)));
         int r = model.settings().nFramesPerStep();
