@@ -113,7 +113,8 @@ class BenchTargetArmTest {
                 dir.resolve("w").toString());
         assertEquals(Main.USAGE_ERROR, r.code(), r.err());
         assertTrue(r.err().contains("--metric: unknown metric 'mcd' (allowed: val_loss, val_mel_loss, val_gate_loss, "
-                + "train_loss, attention_sharpness, val_mcd, val_mcd_sl, val_stop_error, val_stop_rate, val_attention)"), r.err());
+                + "train_loss, attention_sharpness, val_mcd, val_mcd_sl, val_stop_error, val_stop_rate, "
+                + "val_attention)"), r.err());
         r = MainTest.run("bench", "target", "--metric", "val_stop_rate", "--target", "0.9,1.5", "--work",
                 dir.resolve("w").toString());
         assertEquals(Main.USAGE_ERROR, r.code(), r.err());
@@ -121,7 +122,7 @@ class BenchTargetArmTest {
                 + "to 1"), r.err());
         r = MainTest.run("bench", "target", "--target", "NaN", "--work", dir.resolve("w").toString());
         assertEquals(Main.USAGE_ERROR, r.code(), r.err());
-        assertTrue(r.err().contains("--target: the target val_loss must be a finite number"), r.err());
+        assertTrue(r.err().contains("--target: the target val_mcd_sl must be a finite number"), r.err());
         assertFalse(java.nio.file.Files.exists(dir.resolve("w")), "nothing ran");
     }
 }
