@@ -75,6 +75,7 @@ class VoiceDemoTest {
 
         TunerConfig config = new ConfigLoader(System::getenv, Path.of(".")).load(conf, sets, Map.of());
         double untrained = untrainedMcd(config, best.params());
+        System.out.printf("%s; untrained on the same utterances: mcd %.3f dB%n", what, untrained);
         assertTrue(last.valMcd() < 0.85 * untrained, "MCD " + last.valMcd() + " dB is well below an untrained "
                 + "model's " + untrained + " dB: " + what);
         String report = Files.readString(dir.resolve("report.html"));
