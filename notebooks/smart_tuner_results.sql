@@ -52,7 +52,8 @@ WITH top AS (
   WHERE study = '${study}' AND state = 'COMPLETE'
   ORDER BY value ASC LIMIT 5
 )
-SELECT m.number, m.epoch, m.train_loss, m.val_loss, m.attention_sharpness, m.frames_per_second
+SELECT m.number, m.epoch, m.train_loss, m.val_loss, m.attention_sharpness,
+       m.val_mcd, m.val_mcd_sl, m.val_stop_rate, m.val_stop_error, m.val_attention, m.frames_per_second
 FROM delta.`${delta_path}/trial_metrics` m JOIN top t ON m.number = t.number
 WHERE m.study = '${study}'
 ORDER BY m.number, m.epoch;

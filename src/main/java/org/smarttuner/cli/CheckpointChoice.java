@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.smarttuner.config.StudyFactory;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.report.StoredStudy;
+import org.smarttuner.report.StudyReport;
 import org.smarttuner.spark.TrialCodec;
 import org.smarttuner.study.FrozenTrial;
 import org.smarttuner.study.StudyDirection;
@@ -75,7 +76,7 @@ record CheckpointChoice(String location, Path local, ModelSettings model, Option
                 + "recorded: it ended before its first segment did" + (number.isPresent() ? "; pick a trial with one "
                 + "(`smart-tuner status` or the report lists them), or leave --trial out for the best" : "")));
         ModelSettings model = config.model(t.params());
-        Optional<Path> local = localPath(location);
+        Optional<Path> local = StudyReport.localPath(location);
         if (local.isPresent()) {
             if (!Files.isRegularFile(local.get())) {
                 throw new UsageException(what + " recorded the checkpoint " + location + ", but no such file is there"
@@ -210,17 +211,5 @@ record CheckpointChoice(String location, Path local, ModelSettings model, Option
             }
         }
         return String.join(", ", parts);
-    }
-
-    /** The local file of a plain path or a file: URI; empty for other file systems (hdfs:, s3a:, dbfs:). */
-    static Optional<Path> localPath(String location) {
-        if (location.startsWith("file:")) {
-            return Optional.of(Path.of(java.net.URI.create(location.startsWith("file:/") ? location
-                    : "file:" + Path.of(location.substring(5)).toAbsolutePath())));
-        }
-        if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
-            return Optional.empty();
-        }
-        return Optional.of(Path.of(location));
     }
 }

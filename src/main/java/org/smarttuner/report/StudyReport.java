@@ -119,7 +119,7 @@ public final class StudyReport {
             return Sample.missing(text, "trial #" + trial.number() + " has no checkpoint recorded");
         }
         String loc = String.valueOf(location);
-        Path local = localPath(loc);
+        Path local = localPath(loc).orElse(null);
         Path tmp = null;
         try {
             if (local == null) {
@@ -152,15 +152,15 @@ public final class StudyReport {
         }
     }
 
-    /** The local file of a plain path or file: URI; null for other file systems. */
-    private static Path localPath(String location) {
+    /** The local file of a plain path or a file: URI; empty for other file systems (hdfs:, s3a:, dbfs:). */
+    public static Optional<Path> localPath(String location) {
         if (location.startsWith("file:")) {
-            return Path.of(java.net.URI.create(location.startsWith("file:/") ? location : "file:" + location
-                    .substring(5)));
+            return Optional.of(Path.of(java.net.URI.create(location.startsWith("file:/") ? location
+                    : "file:" + Path.of(location.substring(5)).toAbsolutePath())));
         }
         if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")) {
-            return null;
+            return Optional.empty();
         }
-        return Path.of(location);
+        return Optional.of(Path.of(location));
     }
 }
