@@ -58,6 +58,11 @@ class ReportCommandTest {
         assertTrue(html.contains("one-way ANOVA"), "names its importance method");
         assertTrue(html.contains("class=\"pruned-mark\""), "pruned trials are marked");
         assertFalse(html.contains("sample-missing"), "the sample is there");
+        for (String id : new String[] {"sample-metrics", "sample-mel", "recorded-mel"}) {
+            assertTrue(html.contains("id=\"" + id + "\""), id + ": the best trial is judged against the first "
+                    + "validation utterance's recording");
+        }
+        assertTrue(html.contains("beside a pruned one"), "a pruned trial speaks beside the best");
         selfContained(html);
         byte[] wav = dataUri(html, "audio/wav");
         assertEquals("RIFF", new String(wav, 0, 4, java.nio.charset.StandardCharsets.US_ASCII));

@@ -90,7 +90,7 @@ class StatusCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("Study healthy (Delta tables at " + delta + "): running, healthy"), r.out());
         assertTrue(r.out().contains("trials: 3 (1 running, 2 complete)"), r.out());
-        assertTrue(r.out().contains("best: #1 val_loss 0.750000 {learning_rate=0.002}"), r.out());
+        assertTrue(r.out().contains("best: #1 val_mcd_sl 0.750000 {learning_rate=0.002}"), r.out());
         assertTrue(r.out().matches("(?s).*running #2: epoch 2 on 3@worker-1 gpu 0, for \\d+m\\d\\ds, last recorded .*"),
                 r.out());
         assertFalse(r.out().contains("STALE"), r.out());

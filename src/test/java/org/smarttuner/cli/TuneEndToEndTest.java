@@ -34,7 +34,8 @@ class TuneEndToEndTest {
         StringWriter err = new StringWriter();
         int code = Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute("tune", "-c",
                 conf.toString(), "--set", "study.name=e2e", "--set", "study.n_trials=3", "--set", "training.epochs=2",
-                "--set", "data.size=40", "--set", "data.path=" + dir.resolve("data"), "--set", "output.delta_path=" + delta,
+                "--set", "study.pruner.min_resource=1", "--set", "data.size=40",
+                "--set", "data.path=" + dir.resolve("data"), "--set", "output.delta_path=" + delta,
                 "--set", "output.sqlite_path=" + sqlite, "--set", "execution.checkpoint_dir=" + dir.resolve("ck"),
                 "--set", "study.timeout=30m", "--set", "output.report_path=" + dir.resolve("report.html"));
         assertEquals(0, code, err.toString());

@@ -62,7 +62,7 @@ class ConfigLoaderTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        for (String f : List.of("conf/local.yaml", "conf/gpu-cluster.yaml")) {
+        for (String f : List.of("conf/local.yaml", "conf/gpu-cluster.yaml", "conf/espeak-demo.yaml")) {
             TunerConfig c = t.loader().load(root.resolve(f), List.of(), Map.of());
             assertFalse(c.searchSpace().isEmpty(), f);
         }
