@@ -81,7 +81,8 @@ record CheckpointChoice(String location, Path local, ModelSettings model, Option
             if (!Files.isRegularFile(local.get())) {
                 throw new UsageException(what + " recorded the checkpoint " + location + ", but no such file is there"
                         + (t.state() == TrialState.PRUNED || t.state() == TrialState.FAIL
-                        ? " (the job deletes the checkpoints of pruned and failed trials)"
+                        ? " (the job deletes the checkpoints of failed trials, and of pruned ones but the one that trained "
+                        + "longest, which it keeps for the report)"
                         : " (deleted or moved since; run this where the study's checkpoint_dir is mounted)"));
             }
             return new CheckpointChoice(location, local.get(), model, Optional.of(study.name()), Optional.of(t), false);
