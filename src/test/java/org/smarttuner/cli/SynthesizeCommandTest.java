@@ -286,7 +286,7 @@ class SynthesizeCommandTest {
         assertEquals(Main.USAGE_ERROR, r.code(), r.err());
         assertTrue(r.err().contains("trial #2 (PRUNED) of study syn recorded the checkpoint "
                 + dir.resolve("ck/syn/trial-2/model.ckpt") + ", but no such file is there (the job deletes the "
-                + "checkpoints of pruned and failed trials)"), r.err());
+                + "checkpoints of failed trials, and of pruned ones but the one that trained longest"), r.err());
     }
 
     @Test
