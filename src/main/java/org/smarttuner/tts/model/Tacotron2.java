@@ -92,22 +92,13 @@ public final class Tacotron2 {
     }
 
     /**
-     * Free-running synthesis (evaluation mode, prenet dropout still on), each row allowed
-     * max_decoder_steps steps.
+     * Free-running synthesis (evaluation mode, prenet dropout still on) with a step limit per row
+     * (validation allows each utterance a multiple of its recording's length, a text without one gets
+     * max_decoder_steps). The postnet sees each row's frames only: frames past a row's end are zeroed
+     * first, as padding is.
      *
      * @param text (B, T) int64 symbol ids
      * @param textMask (B, T) 1 for real tokens
-     */
-    public Synthesis infer(NDArray text, NDArray textMask, NDManager scope) {
-        int[] limits = new int[(int) text.getShape().get(0)];
-        java.util.Arrays.fill(limits, settings.maxDecoderSteps());
-        return infer(text, textMask, limits, scope);
-    }
-
-    /**
-     * As above with a step limit per row (free-running validation allows each utterance a multiple of
-     * its recording's length). The postnet sees each row's frames only: frames past a row's end are
-     * zeroed first, as padding is.
      */
     public Synthesis infer(NDArray text, NDArray textMask, int[] maxSteps, NDManager scope) {
         long[] lengths = textMask.sum(new int[] {1}).toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();

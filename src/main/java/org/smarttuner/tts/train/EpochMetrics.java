@@ -23,10 +23,6 @@ public record EpochMetrics(int epoch, double trainLoss, double valLoss, double v
     public static final List<String> STUDY_METRICS = List.of("val_loss", "val_mel_loss", "val_gate_loss",
             "train_loss", "attention_sharpness", "val_mcd", "val_mcd_sl", "val_stop_error", "val_stop_rate", "val_attention");
 
-    /** The study metrics measured by free-running validation (NaN on epochs that do not run it). */
-    public static final Set<String> FREE_RUNNING = Set.of("val_mcd", "val_mcd_sl", "val_stop_error",
-            "val_stop_rate", "val_attention");
-
     private static final Set<String> MAXIMIZED = Set.of("attention_sharpness", "val_stop_rate", "val_attention");
 
     /** Whether larger is better for this metric (the study's default direction). */
