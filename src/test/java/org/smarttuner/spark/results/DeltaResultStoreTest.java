@@ -27,8 +27,8 @@ class DeltaResultStoreTest {
     }
 
     static MetricRow metric(int n, int epoch, double val) {
-        return new MetricRow("s", n, 0, epoch, 3.0, val, val * 0.9, val * 0.1, 0.4, 9.5, 10.2, 0.1, 0.8, 0.9, 2500.0, 900.0, 12.0,
-                new Timestamp(1_700_000_000_000L));
+        return new MetricRow("s", n, 0, epoch, 3.0, val, val * 0.9, val * 0.1, 0.4, 9.5, 10.2, 0.1, 0.8, 0.9, 2500.0,
+                900.0, 12.0, new Timestamp(1_700_000_000_000L));
     }
 
     static EventRow event(int n, int seq, String from, String to) {
@@ -78,5 +78,45 @@ class DeltaResultStoreTest {
         assertEquals(List.of(), store.trials("other-study"));
         assertEquals(2, spark.read().format("delta").load(store.path(ResultTables.TRIALS))
                 .where("params['optimizer'] = 'adam'").count(), "params are queryable as a map in SQL");
+    }
+
+    /**
+     * A metrics table written before the voice metrics existed (and when attention_sharpness was still
+     * alignment_score): opening the store adds the missing columns (null in the old rows), the old rows
+     * still read, and new rows with the metrics append.
+     */
+    @Test
+    void aMetricsTableFromBeforeTheVoiceMetricsGetsTheirColumns() {
+        SparkSession spark = SparkTestSession.get();
+        String base = dir.resolve("old").toString();
+        List<String> added = List.of("val_mcd", "val_mcd_sl", "val_stop_error", "val_stop_rate", "val_attention");
+        org.apache.spark.sql.types.StructType full = ResultTables.METRICS_TABLE.schema();
+        org.apache.spark.sql.types.StructType old = new org.apache.spark.sql.types.StructType(
+                java.util.Arrays.stream(full.fields()).filter(f -> !added.contains(f.name()))
+                        .map(f -> f.name().equals("attention_sharpness") ? new org.apache.spark.sql.types.StructField(
+                                "alignment_score", f.dataType(), true, f.metadata()) : f)
+                        .toArray(org.apache.spark.sql.types.StructField[]::new));
+        String table = base + "/" + ResultTables.METRICS;
+        io.delta.tables.DeltaTable.createIfNotExists(spark).location(table).addColumns(old).execute();
+        spark.createDataFrame(List.of(org.apache.spark.sql.RowFactory.create("s", 0, 0, 1, 3.0, 2.0, 1.8, 0.2, 0.4,
+                2500.0, 900.0, 12.0, new Timestamp(1_700_000_000_000L))), old)
+                .write().format("delta").mode("append").save(table);
+
+        DeltaResultStore store = new DeltaResultStore(spark, base);
+        store.createTables();
+        List<String> columns = List.of(spark.read().format("delta").load(table).schema().fieldNames());
+        assertTrue(columns.containsAll(added) && columns.contains("attention_sharpness"), "columns now: " + columns);
+        store.write(new DeltaResultStore.Batch(List.of(), List.of(), List.of(metric(0, 2, 1.5))));
+        List<MetricRow> rows = store.metrics("s");
+        assertEquals(2, rows.size());
+        MetricRow before = rows.stream().filter(r -> r.epoch() == 1).findFirst().orElseThrow();
+        assertEquals(2.0, before.valLoss());
+        assertNull(before.valMcd(), "not measured before the upgrade");
+        assertNull(before.attentionSharpness(), "kept under its old name, alignment_score");
+        assertNull(before.metric("val_attention"));
+        MetricRow after = rows.stream().filter(r -> r.epoch() == 2).findFirst().orElseThrow();
+        assertEquals(9.5, after.valMcd());
+        assertEquals(0.9, after.metric("val_attention"));
+        store.createTables(); // idempotent: nothing left to add
     }
 }
