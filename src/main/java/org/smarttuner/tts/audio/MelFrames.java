@@ -8,6 +8,18 @@ public record MelFrames(float[] mel, int nMels, int frames) {
         }
     }
 
+    /**
+     * Row {@code row} of a batch of mels laid out (B, nMels, width), cut to its first {@code frames}
+     * frames (its own length; the rest is padding or past its end).
+     */
+    public static MelFrames ofBatchRow(float[] batch, int row, int nMels, int width, int frames) {
+        float[] own = new float[nMels * frames];
+        for (int m = 0; m < nMels; m++) {
+            System.arraycopy(batch, (row * nMels + m) * width, own, m * frames, frames);
+        }
+        return new MelFrames(own, nMels, frames);
+    }
+
     public float at(int band, int frame) {
         return mel[band * frames + frame];
     }

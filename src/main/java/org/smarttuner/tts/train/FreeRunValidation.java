@@ -55,13 +55,9 @@ public final class FreeRunValidation {
                 int f = (int) batch.mel().getShape().get(2);
                 float[] recorded = batch.mel().toFloatArray();
                 for (int j = 0; j < b && done < wanted; j++, done++) {
-                    int frames = (int) melLengths[j];
-                    float[] own = new float[nMels * frames];
-                    for (int m = 0; m < nMels; m++) {
-                        System.arraycopy(recorded, (j * nMels + m) * f, own, m * frames, frames);
-                    }
                     FreeRunning.Utterance u = spoken.get(j);
-                    UtteranceVoice v = UtteranceVoice.of(u.mel(), new MelFrames(own, nMels, frames), u.stopped(),
+                    MelFrames own = MelFrames.ofBatchRow(recorded, j, nMels, f, (int) melLengths[j]);
+                    UtteranceVoice v = UtteranceVoice.of(u.mel(), own, u.stopped(),
                             u.alignment(), u.steps(), (int) textLengths[j], t.mcdCoefficients());
                     acc.add(v);
                     if (sample == null) {

@@ -41,18 +41,14 @@ public final class FreeRunning {
         float[] align = s.alignments().toFloatArray();
         List<Utterance> out = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            int frames = s.frames()[i];
-            float[] own = new float[nMels * frames];
-            for (int m = 0; m < nMels; m++) {
-                System.arraycopy(mel, (i * nMels + m) * f, own, m * frames, frames);
-            }
+            MelFrames own = MelFrames.ofBatchRow(mel, i, nMels, f, s.frames()[i]);
             int rows = s.steps()[i];
             int n = (int) textLengths[i];
             float[][] a = new float[rows][n];
             for (int j = 0; j < rows; j++) {
                 System.arraycopy(align, (i * steps + j) * t, a[j], 0, n);
             }
-            out.add(new Utterance(new MelFrames(own, nMels, frames), s.stopped()[i], rows, a));
+            out.add(new Utterance(own, s.stopped()[i], rows, a));
         }
         return out;
     }

@@ -55,4 +55,14 @@ class VoiceMetricsTest {
             assertEquals(VoiceMetrics.NONE, none, "records compare NaN components as equal");
         }
     }
+
+    /** MCD-DTW-SL: a synthesis twice too long, or half as long, counts double; the right length not at all. */
+    @Test
+    void theSpeechLengthPenaltyIsTheRatioOfTheLongerLengthToTheShorter() {
+        assertEquals(1.0, UtteranceVoice.lengthPenalty(99, 99), 0.0);
+        assertEquals(2.0, UtteranceVoice.lengthPenalty(198, 99), 1e-12);
+        assertEquals(2.0, UtteranceVoice.lengthPenalty(50, 100), 1e-12);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> UtteranceVoice.lengthPenalty(0, 10));
+    }
 }
