@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import org.smarttuner.config.ConfigLoader;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.spark.Sessions;
+import org.smarttuner.spark.StudyLease;
 import org.smarttuner.spark.StudyMirror;
 import org.smarttuner.spark.StudySummary;
 import org.smarttuner.spark.TrialRunner;
@@ -49,19 +50,29 @@ final class TuneCommand implements Callable<Integer> {
         LOG.info("Study {}: {} trials, {} sampler, {} pruner; data {} ({}); results in {}", config.study().name(),
                 config.study().nTrials(), config.study().sampler().type(), config.study().pruner().type(),
                 config.data().corpus(), config.data().path(), config.output().deltaPath());
-        // Features are computed once here, before any Spark job: executors load the cached ones.
-        TrialRunner.prepare(config.data());
         boolean embedded = !Sessions.exists() && System.getProperty("spark.master") == null;
         SparkSession spark = Sessions.getOrCreate("smart-tuner " + config.study().name(),
                 config.execution().master(), config.execution().taskRetries());
+        // One driver per study: taken before anything is written (features, the study file, Delta), so a second
+        // tune on the same study is refused at once; TuneJob releases it at the end.
+        StudyLease lease = StudyLease.acquire(spark.sparkContext().hadoopConfiguration(),
+                config.output().deltaPath(), config.study().name(), "smart-tuner tune");
+        List<StudyMirror> mirrors;
+        try {
+            // Features are computed once here, before any Spark job: executors load the cached ones.
+            TrialRunner.prepare(config.data());
+            mirrors = new ArrayList<>(Mirrors.open(config, spark));
+        } catch (RuntimeException e) {
+            lease.close();
+            throw e;
+        }
         String master = spark.sparkContext().master();
         if (master.startsWith("local") && !master.startsWith("local-cluster") && config.execution().parallelism() > 1) {
             LOG.warn("execution.parallelism is {} but master {} runs every task in this one JVM, where trainings run "
                     + "one at a time: segments only queue. Use a local-cluster[N,cores,MiB] master (one executor JVM "
                     + "per trial in flight) or parallelism 1", config.execution().parallelism(), master);
         }
-        List<StudyMirror> mirrors = new ArrayList<>(Mirrors.open(config, spark));
-        TuneJob job = new TuneJob(config, spark, new TrialRunner(), mirrors, Clock.systemUTC());
+        TuneJob job = new TuneJob(config, spark, new TrialRunner(), mirrors, Clock.systemUTC()).withLease(lease);
         StudySummary summary = job.run();
         spec.commandLine().getOut().println(summary.describe(config.study().metric()));
         spec.commandLine().getOut().flush();

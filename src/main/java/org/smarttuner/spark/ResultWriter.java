@@ -26,6 +26,12 @@ import org.smarttuner.study.FrozenTrial;
  * Mirrors only ever get what Delta has; one that fails or is slow (a study file a dashboard keeps
  * locked, an MLflow server that is down) is retried with its trials' latest state on the next
  * change and never holds up the Delta commits.
+ *
+ * <p>Each batch carries this writer's id and a version that grows by one per batch and stays the same
+ * on retry, so a batch that failed half way (the appends committed, the MERGE not) is applied once per
+ * table when it is retried (see {@link DeltaResultStore#write(DeltaResultStore.Batch, String, long)}).
+ * The writer thread catches everything, including checked exceptions thrown through Scala code: a
+ * writer that dies fails the study with its reason, and {@link #flush()} waits a bounded time.
  */
 final class ResultWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultWriter.class);
@@ -42,7 +48,16 @@ final class ResultWriter implements AutoCloseable {
         }
     }
 
-    private final DeltaResultStore store;
+    /** Where batches go: the Delta tables (tests put a failing one in its place). */
+    @FunctionalInterface
+    interface Sink {
+        void write(DeltaResultStore.Batch batch, String writerId, long version) throws Exception;
+    }
+
+    private final Sink store;
+    private final String writerId = "smart-tuner-" + java.util.UUID.randomUUID();
+    private final Duration flushBound;
+    private long nextVersion;
     private final List<StudyMirror> mirrors;
     private final Duration maxRetry;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -56,7 +71,16 @@ final class ResultWriter implements AutoCloseable {
     private long commits;
 
     ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
+        this(store::write, mirrors, maxRetry, maxRetry.plusMinutes(5));
+    }
+
+    /**
+     * @param maxRetry how long a failing batch is retried before the writer gives up
+     * @param flushBound how long {@link #flush()} waits before it fails the study
+     */
+    ResultWriter(Sink store, List<StudyMirror> mirrors, Duration maxRetry, Duration flushBound) {
         this.store = store;
+        this.flushBound = flushBound;
         this.mirrors = List.copyOf(mirrors);
         this.maxRetry = maxRetry;
         for (StudyMirror m : mirrors) {
@@ -76,13 +100,26 @@ final class ResultWriter implements AutoCloseable {
         queue.add(change);
     }
 
-    /** Blocks until everything submitted before this call is in Delta and has been offered to the mirrors. */
+    /**
+     * Blocks until everything submitted before this call is in Delta and has been offered to the mirrors;
+     * fails when the writer has failed, has died, or has not got there within the flush bound.
+     */
     void flush() {
         Object marker = new Object();
         queue.add(marker);
+        long deadline = System.nanoTime() + flushBound.toNanos();
         synchronized (marker) {
             while (!flushed.containsKey(marker)) {
                 checkFailure();
+                if (!thread.isAlive() || !mirrorThread.isAlive()) {
+                    throw new IllegalStateException("the results writer stopped before it recorded everything ("
+                            + queue.size() + " changes waiting)");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("results were not recorded within " + flushBound.toSeconds()
+                            + " s (" + queue.size() + " changes waiting for Delta, " + mirrorQueue.size()
+                            + " for the mirrors); see the log for the last Delta or mirror error");
+                }
                 try {
                     marker.wait(200);
                 } catch (InterruptedException e) {
@@ -143,9 +180,15 @@ final class ResultWriter implements AutoCloseable {
             } catch (InterruptedException e) {
                 mirrorQueue.add(STOP);
                 return;
-            } catch (RuntimeException e) {
-                failure = e;
-                LOG.error("results can no longer be written to Delta: {}", e.getMessage());
+            } catch (Throwable e) {
+                // everything: a checked exception thrown through Scala, an Error; the study stops with the reason
+                failure = e instanceof RuntimeException r ? r
+                        : new IllegalStateException("the results writer failed: " + e, e);
+                LOG.error("results can no longer be written to Delta: {}", e.toString());
+                if (e instanceof Error) {
+                    mirrorQueue.add(STOP);
+                    return;
+                }
             }
         }
     }
@@ -164,10 +207,14 @@ final class ResultWriter implements AutoCloseable {
                     }
                 }
                 // A flush also gives mirrors that are behind another try, with or without new changes.
-                mirror(changes);
-                long now = System.currentTimeMillis();
-                for (Change c : changes) {
-                    c.mirrored().accept(now);
+                try {
+                    mirror(changes);
+                    long now = System.currentTimeMillis();
+                    for (Change c : changes) {
+                        c.mirrored().accept(now);
+                    }
+                } catch (Throwable e) {
+                    LOG.warn("mirroring failed: {}; the mirrors catch up on the next change", e.toString());
                 }
                 for (Object o : items) {
                     if (o instanceof Change) {
@@ -183,8 +230,6 @@ final class ResultWriter implements AutoCloseable {
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (RuntimeException e) {
-                LOG.warn("mirroring failed: {}; the mirrors catch up on the next change", e.getMessage());
             }
         }
     }
@@ -201,14 +246,17 @@ final class ResultWriter implements AutoCloseable {
             metrics.addAll(c.metrics());
         }
         DeltaResultStore.Batch batch = new DeltaResultStore.Batch(trials, events, metrics);
+        long version = nextVersion++;
         long delay = 500;
         long deadline = System.nanoTime() + maxRetry.toNanos();
         while (true) {
             try {
-                store.write(batch);
+                store.write(batch, writerId, version);
                 commits++;
                 break;
-            } catch (RuntimeException e) {
+            } catch (StudyLease.LostException e) {
+                throw e;
+            } catch (Exception e) {
                 if (System.nanoTime() + delay * 1_000_000 > deadline) {
                     throw new IllegalStateException("writing " + batch.size() + " rows to the Delta tables failed for "
                             + maxRetry.toSeconds() + " s; last error: " + e.getMessage(), e);

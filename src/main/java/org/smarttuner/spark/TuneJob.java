@@ -66,6 +66,8 @@ public final class TuneJob {
     private final OverheadStats overhead = new OverheadStats();
 
     private Study study;
+    /** The study's lease: given by the command (taken before the mirrors open) or taken in {@link #run()}. */
+    private StudyLease lease;
     private ResultWriter writer;
     private SparkSegmentExecutor executor;
     private DeltaResultStore store;
@@ -96,19 +98,42 @@ public final class TuneJob {
                 .map(v -> TargetStop.of(metric, config.study().direction(), v));
     }
 
+    /**
+     * Runs with a lease the caller has taken (the {@code tune} command takes it before it opens the study
+     * file); {@link #run()} releases it at the end. Without one, {@link #run()} takes it itself.
+     */
+    public TuneJob withLease(StudyLease taken) {
+        this.lease = taken;
+        return this;
+    }
+
     /** For fault tests: the driver "dies" (stops abruptly, writing nothing more) after this many segments. */
     public void abortAfterSegments(int n) {
         this.abortAfterSegments = n;
     }
 
     public StudySummary run() {
-        Instant startedAt = clock.instant();
+        if (lease == null) {
+            lease = StudyLease.acquire(spark.sparkContext().hadoopConfiguration(), config.output().deltaPath(), name,
+                    "tune");
+        }
+        // study.timeout counts the study's own running time: what earlier drivers ran counts too
+        Instant startedAt = clock.instant().minus(lease.priorRunning());
         store = new DeltaResultStore(spark, config.output().deltaPath());
-        store.createTables();
-        writer = new ResultWriter(store, mirrors, Duration.ofMinutes(10));
+        StudyLease held = lease;
+        boolean aborted = false;
+        try {
+            store.createTables();
+        } catch (RuntimeException e) {
+            held.close();
+            throw e;
+        }
+        writer = new ResultWriter((batch, writerId, version) -> {
+            held.check(); // a driver that lost its lease writes nothing more
+            store.write(batch, writerId, version);
+        }, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
         executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
                 config.execution().gpusPerTrial());
-        boolean aborted = false;
         try {
             open();
             String reason = loop(startedAt);
@@ -123,8 +148,11 @@ public final class TuneJob {
             throw e;
         } finally {
             executor.close();
-            if (!aborted) {
+            if (aborted) {
+                held.abandon();
+            } else {
                 writer.close();
+                held.close();
                 for (StudyMirror m : mirrors) {
                     try {
                         m.close();
@@ -148,6 +176,10 @@ public final class TuneJob {
     private void open() {
         List<TrialRow> rows = store.trials(name);
         List<FrozenTrial> history = rows.stream().map(TrialCodec::fromRow).toList();
+        // A driver killed between a batch's appends and its trials MERGE left history the trials table does not
+        // record (even for a trial it does not hold yet): drop it before anything is asked or continued.
+        long orphans = store.dropUnrecorded(name, history.stream().map(t -> new DeltaResultStore.Recorded(
+                t.number(), TrialCodec.events(t), TrialCodec.epochsDone(t))).toList());
         String origin = "Delta";
         if (history.isEmpty()) {
             for (StudyMirror m : mirrors) {
@@ -165,6 +197,10 @@ public final class TuneJob {
             LOG.info("Study {}: new ({} sampler, {} pruner, {} trials in flight, up to {} epochs a trial)", name,
                     config.study().sampler().type(), config.study().pruner().type(), config.execution().parallelism(),
                     maxEpochs);
+            if (orphans > 0) {
+                LOG.info("Study {}: {} rows an earlier driver wrote before it recorded its first trial were dropped",
+                        name, orphans);
+            }
             return;
         }
         List<Change> changes = new ArrayList<>();
@@ -172,10 +208,8 @@ public final class TuneJob {
         writer.submit(new ResultWriter.Change(
                 origin.equals("Delta") ? List.of() : history.stream().map(t -> TrialCodec.toRow(name, t,
                         clock.instant())).toList(), List.of(), List.of(), history, at -> { }));
-        long orphans = 0;
         for (FrozenTrial t : history) {
             if (t.state() == TrialState.RUNNING) {
-                orphans += store.dropOrphans(name, t.number(), TrialCodec.events(t), TrialCodec.epochsDone(t));
                 toContinue.add(t.number());
                 changes.add(event(t.number(), "RUNNING", "RUNNING", null, "resumed by a new driver at epoch "
                         + TrialCodec.epochsDone(t)));
@@ -200,6 +234,7 @@ public final class TuneJob {
             writer.failure().ifPresent(e -> {
                 throw e;
             });
+            lease.check();
             if (!targetStop) {
                 Optional<String> reached = study.targetReached(config.study().targetValue());
                 if (reached.isPresent()) {

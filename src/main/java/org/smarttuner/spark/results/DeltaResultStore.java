@@ -19,7 +19,7 @@ import org.apache.spark.sql.functions;
  * <p>Cost matters: a Delta MERGE is several Spark jobs, an append is one. Events and metrics are
  * appended (the driver numbers events and records a segment's epochs once, with the checkpoint
  * they lead to); the trials table is upserted with one MERGE per flush. After a driver crash,
- * {@link #dropOrphans} removes history written past what the trials table recorded, so a
+ * {@link #dropUnrecorded} removes history written past what the trials table recorded, so a
  * resumed study never holds a row twice.
  */
 public final class DeltaResultStore {
@@ -77,11 +77,28 @@ public final class DeltaResultStore {
         }
     }
 
-    public void write(Batch batch) {
-        // Events and metrics first: a trial row never points at history that is not there yet.
-        append(ResultTables.EVENTS_TABLE, batch.events());
-        append(ResultTables.METRICS_TABLE, batch.metrics());
+    /**
+     * Writes one batch: events and metrics first (a trial row never points at history that is not there
+     * yet), then the trials MERGE. Delta has no transaction across tables, so a batch that fails part way
+     * is retried whole; the appends are idempotent per writer and batch (Delta's {@code txnAppId} /
+     * {@code txnVersion}: a retried append whose version that writer already committed is skipped), and
+     * the MERGE is an upsert of each trial's latest state, so a retry applies every table once.
+     *
+     * @param writerId unique per writing driver (one per {@code tune} run)
+     * @param version increases with every batch that writer sends; the same batch keeps its version on retry
+     */
+    public void write(Batch batch, String writerId, long version) {
+        if (version < 0) {
+            throw new IllegalArgumentException("batch version must be >= 0, got " + version);
+        }
+        append(ResultTables.EVENTS_TABLE, batch.events(), writerId, version);
+        append(ResultTables.METRICS_TABLE, batch.metrics(), writerId, version);
         merge(ResultTables.TRIALS_TABLE, latestPerKey(batch.trials()));
+    }
+
+    /** A one-off batch (tools, tests): a writer of its own, so it is never taken for a retry. */
+    public void write(Batch batch) {
+        write(batch, "one-off-" + java.util.UUID.randomUUID(), 0);
     }
 
     /** Within one batch only the last row of a trial counts (MERGE refuses two source rows per key). */
@@ -104,6 +121,14 @@ public final class DeltaResultStore {
         }
     }
 
+    private <R extends Record> void append(ResultTables.Table<R> table, Collection<R> rows, String writerId,
+                                           long version) {
+        if (!rows.isEmpty()) {
+            frame(table, rows).write().format("delta").mode("append").option("txnAppId", writerId)
+                    .option("txnVersion", version).save(path(table.name()));
+        }
+    }
+
     private <R extends Record> void merge(ResultTables.Table<R> table, Collection<R> rows) {
         if (rows.isEmpty()) {
             return;
@@ -113,26 +138,52 @@ public final class DeltaResultStore {
                 .whenMatched().updateAll().whenNotMatched().insertAll().execute();
     }
 
+    /** What the trials table says was recorded for one trial: its event count and its last epoch. */
+    public record Recorded(int number, int events, int lastEpoch) {
+    }
+
     /**
-     * Removes events and metrics that a crashed driver wrote after the last trials-table update
-     * of their trial: events numbered at or past {@code nextEventSeq}, epochs past {@code
-     * lastEpoch}. Called once when a study resumes; returns how many rows were removed.
+     * Removes the history a crashed driver appended without the trials-table MERGE that would have
+     * recorded it (Delta has no transaction across tables): events numbered at or past the trial's
+     * recorded event count, epochs past its recorded last epoch, and every row of a trial the table does
+     * not hold at all (a new trial's first events, killed before its row was merged). Called once when a
+     * study resumes, for all of its trials; returns how many rows were removed.
      */
-    public long dropOrphans(String study, int number, int nextEventSeq, int lastEpoch) {
+    public long dropUnrecorded(String study, Collection<Recorded> recorded) {
         if (!exists()) {
             return 0;
         }
-        String who = "study = '" + study.replace("'", "''") + "' AND number = " + number;
+        List<Row> rows = recorded.stream().map(r -> org.apache.spark.sql.RowFactory.create(r.number(), r.events(),
+                r.lastEpoch())).toList();
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("number", "int").add("next_seq", "int").add("last_epoch", "int");
+        Dataset<Row> known = spark.createDataFrame(rows, schema);
         long removed = 0;
-        DeltaTable events = DeltaTable.forPath(spark, path(ResultTables.EVENTS));
-        DeltaTable metrics = DeltaTable.forPath(spark, path(ResultTables.METRICS));
-        removed += events.toDF().where(who + " AND seq >= " + nextEventSeq).count();
-        removed += metrics.toDF().where(who + " AND epoch > " + lastEpoch).count();
-        if (removed > 0) {
-            events.delete(who + " AND seq >= " + nextEventSeq);
-            metrics.delete(who + " AND epoch > " + lastEpoch);
-        }
+        removed += dropPast(ResultTables.EVENTS, study, known, "seq", functions.col("seq").geq(
+                functions.col("next_seq")));
+        removed += dropPast(ResultTables.METRICS, study, known, "epoch", functions.col("epoch").gt(
+                functions.col("last_epoch")));
         return removed;
+    }
+
+    private long dropPast(String table, String study, Dataset<Row> known, String key, org.apache.spark.sql.Column past) {
+        Dataset<Row> rows = spark.read().format("delta").load(path(table)).where(functions.col("study").equalTo(study));
+        // the bound column is null for a trial the trials table does not hold: all of its rows go
+        Dataset<Row> extra = rows.join(known, rows.col("number").equalTo(known.col("number")), "left_outer")
+                .where(known.col("number").isNull().or(past))
+                .select(rows.col("study"), rows.col("number"), rows.col(key)).distinct();
+        List<Row> keys = extra.collectAsList();
+        if (keys.isEmpty()) {
+            return 0;
+        }
+        long count = rows.join(extra.withColumnRenamed("study", "s_study").withColumnRenamed("number", "s_number")
+                        .withColumnRenamed(key, "s_key"), rows.col("number").equalTo(functions.col("s_number"))
+                        .and(rows.col(key).equalTo(functions.col("s_key")))).count();
+        Dataset<Row> source = spark.createDataFrame(keys, extra.schema());
+        DeltaTable.forPath(spark, path(table)).as("t")
+                .merge(source.as("s"), "t.study = s.study AND t.number = s.number AND t." + key + " = s." + key)
+                .whenMatched().delete().execute();
+        return count;
     }
 
     /** Keeps what the MLflow tracker could not send (appended once, at the end of a run). */

@@ -70,8 +70,12 @@ class DeltaResultStoreTest {
         // trials table says trial 1 has 1 event and no epoch; the orphans go on resume.
         store.write(new DeltaResultStore.Batch(List.of(), List.of(event(1, 1, "RUNNING", "RUNNING")),
                 List.of(metric(1, 1, 2.2))));
-        assertEquals(2, store.dropOrphans("s", 1, 1, 0));
-        assertEquals(0, store.dropOrphans("s", 1, 1, 0), "idempotent");
+        // ... and a new trial 2 whose first event went in while its row never did (killed between the two)
+        store.write(new DeltaResultStore.Batch(List.of(), List.of(event(2, 0, null, "RUNNING")), List.of()));
+        List<DeltaResultStore.Recorded> recorded = List.of(new DeltaResultStore.Recorded(0, 2, 2),
+                new DeltaResultStore.Recorded(1, 1, 0));
+        assertEquals(3, store.dropUnrecorded("s", recorded));
+        assertEquals(0, store.dropUnrecorded("s", recorded), "idempotent");
         assertEquals(3, store.events("s").size());
         assertEquals(2, store.metrics("s").size());
         assertEquals(List.of(1, 2), store.metrics("s").stream().map(MetricRow::epoch).toList());
