@@ -176,6 +176,8 @@ public final class TuneJob {
     private void open() {
         List<TrialRow> rows = store.trials(name);
         List<FrozenTrial> history = rows.stream().map(TrialCodec::fromRow).toList();
+        // A rerun with another metric, search space, model, training or data would mix two studies: refused.
+        StudyIdentity.check(store, config, spark.sparkContext().hadoopConfiguration(), !rows.isEmpty());
         // A driver killed between a batch's appends and its trials MERGE left history the trials table does not
         // record (even for a trial it does not hold yet): drop it before anything is asked or continued.
         long orphans = store.dropUnrecorded(name, history.stream().map(t -> new DeltaResultStore.Recorded(

@@ -42,7 +42,7 @@ public final class DeltaResultStore {
      */
     public void createTables() {
         for (ResultTables.Table<?> t : List.of(ResultTables.TRIALS_TABLE, ResultTables.EVENTS_TABLE,
-                ResultTables.METRICS_TABLE, ResultTables.UNSENT_TABLE)) {
+                ResultTables.METRICS_TABLE, ResultTables.UNSENT_TABLE, ResultTables.STUDIES_TABLE)) {
             DeltaTable table = DeltaTable.createIfNotExists(spark).location(path(t.name())).addColumns(t.schema())
                     .execute();
             java.util.Set<String> have = new java.util.HashSet<>(
@@ -184,6 +184,16 @@ public final class DeltaResultStore {
                 .merge(source.as("s"), "t.study = s.study AND t.number = s.number AND t." + key + " = s." + key)
                 .whenMatched().delete().execute();
         return count;
+    }
+
+    /** What defines the study, as the driver that started it recorded it; empty for a study from before. */
+    public java.util.Optional<StudyRow> definition(String study) {
+        return read(ResultTables.STUDIES_TABLE, study, "study").stream().findFirst();
+    }
+
+    /** Records what defines the study (replacing an earlier record: the caller holds the study's lease). */
+    public void recordDefinition(StudyRow row) {
+        merge(ResultTables.STUDIES_TABLE, List.of(row));
     }
 
     /** Keeps what the MLflow tracker could not send (appended once, at the end of a run). */

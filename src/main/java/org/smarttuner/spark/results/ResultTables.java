@@ -21,6 +21,7 @@ public final class ResultTables {
     public static final String EVENTS = "trial_events";
     public static final String METRICS = "trial_metrics";
     public static final String UNSENT = "tracking_unsent";
+    public static final String STUDIES = "studies";
 
     private ResultTables() {
     }
@@ -82,6 +83,8 @@ public final class ResultTables {
             List.of("study", "number", "seq"));
     public static final Table<MetricRow> METRICS_TABLE = new Table<>(METRICS, MetricRow.class,
             List.of("study", "number", "epoch"));
+
+    public static final Table<StudyRow> STUDIES_TABLE = new Table<>(STUDIES, StudyRow.class, List.of("study"));
 
     public static final Table<UnsentRow> UNSENT_TABLE = new Table<>(UNSENT, UnsentRow.class,
             List.of("study", "trial", "kind", "key", "step"));
