@@ -3,8 +3,10 @@ package org.smarttuner.spark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,16 +33,72 @@ public final class Checkpoints {
         fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(to.toUri()), true);
     }
 
-    /** Copies a local checkpoint to shared storage, replacing what is there (written whole, then renamed). */
+    /**
+     * Copies a local file to shared storage, replacing what is there: written whole under a
+     * temporary name of this task attempt's own, its size checked, then renamed into place. Two
+     * attempts of one segment (a retry, a speculative copy, a zombie executor) therefore never
+     * write into the same file, and whichever renames last leaves a whole checkpoint.
+     */
     public static void upload(Path from, String to, Configuration conf) throws IOException {
+        upload(from, to, conf, attempt());
+    }
+
+    /** Names this process's uploads apart from other attempts': the Spark task attempt when in a task. */
+    static String attempt() {
+        TaskContext ctx = TaskContext.get();
+        return ctx == null ? "local" : "attempt-" + ctx.taskAttemptId();
+    }
+
+    static void upload(Path from, String to, Configuration conf, String attempt) throws IOException {
         org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(to);
         FileSystem fs = dst.getFileSystem(conf);
-        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dst.getParent(), "." + dst.getName() + ".tmp");
+        long size = Files.size(from);
+        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dst.getParent(),
+                "." + dst.getName() + "." + attempt + "." + UUID.randomUUID() + ".tmp");
         fs.mkdirs(dst.getParent());
-        fs.copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(from.toUri()), tmp);
-        fs.delete(dst, false);
-        if (!fs.rename(tmp, dst)) {
-            throw new IOException("cannot move " + tmp + " to " + dst);
+        boolean moved = false;
+        try {
+            fs.copyFromLocalFile(false, false, new org.apache.hadoop.fs.Path(from.toUri()), tmp);
+            checkSize(fs, tmp, size, from);
+            moveOver(fs, tmp, dst);
+            moved = true;
+            checkSize(fs, dst, size, from);
+        } finally {
+            if (!moved) {
+                try {
+                    fs.delete(tmp, false);
+                } catch (IOException e) {
+                    LOG.warn("could not delete the unfinished upload {}: {}", tmp, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Renames {@code tmp} to {@code dst}. A local disk replaces an existing {@code dst} at once; HDFS
+     * and S3 refuse, so there the old file is deleted first, and another attempt may rename its
+     * own copy in between: hence a few tries. Every file that lands is a whole one.
+     */
+    private static void moveOver(FileSystem fs, org.apache.hadoop.fs.Path tmp, org.apache.hadoop.fs.Path dst)
+            throws IOException {
+        if (fs.exists(dst) && fs.getFileStatus(dst).isDirectory()) {
+            // A rename onto a folder would move the file into it.
+            throw new IOException("cannot replace " + dst + " with a checkpoint: it is a folder");
+        }
+        for (int i = 0; i < 3; i++) {
+            if (fs.rename(tmp, dst)) {
+                return;
+            }
+            fs.delete(dst, false);
+        }
+        throw new IOException("cannot move " + tmp + " to " + dst);
+    }
+
+    private static void checkSize(FileSystem fs, org.apache.hadoop.fs.Path p, long size, Path from)
+            throws IOException {
+        long len = fs.getFileStatus(p).getLen();
+        if (len != size) {
+            throw new IOException("uploading " + from + " left " + len + " bytes in " + p + " instead of " + size);
         }
     }
 
