@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.smarttuner.tts.train.Checkpoint;
+import org.smarttuner.tts.train.DamagedCheckpointException;
 
 /**
  * Checkpoints on shared storage (any Hadoop file system: local, HDFS, S3, DBFS). Executors copy a
@@ -25,12 +28,31 @@ public final class Checkpoints {
         return checkpointDir + "/" + study + "/trial-" + number;
     }
 
-    /** Copies a checkpoint from shared storage to a local file. */
+    /**
+     * Copies a checkpoint from shared storage to a local file and checks it there: one that is
+     * damaged, or does not read as a checkpoint at all, throws {@link DamagedCheckpointException}
+     * naming {@code from}. Other I/O failures (storage unreachable, file gone) are thrown as they are.
+     */
     public static void download(String from, Path to, Configuration conf) throws IOException {
         org.apache.hadoop.fs.Path src = new org.apache.hadoop.fs.Path(from);
         FileSystem fs = src.getFileSystem(conf);
-        Files.createDirectories(to.getParent());
-        fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(to.toUri()), true);
+        Files.createDirectories(to.toAbsolutePath().getParent());
+        try {
+            fs.copyToLocalFile(false, src, new org.apache.hadoop.fs.Path(to.toUri()), true);
+        } catch (ChecksumException e) {
+            // The file system's own checksum (HDFS blocks after every replica was tried, a local .crc file).
+            throw new DamagedCheckpointException(from, "the file system's checksum does not match its contents ("
+                    + e.getMessage() + ")", e);
+        }
+        try {
+            Checkpoint.verify(to);
+        } catch (DamagedCheckpointException e) {
+            throw e.copiedFrom(from);
+        } catch (IOException e) {
+            // The driver recorded this file as a checkpoint and the copy is here: if it does not read as one
+            // (a foreign start, a format this build does not know), copying it again cannot help either.
+            throw new DamagedCheckpointException(from, "it does not read as a checkpoint (" + e.getMessage() + ")", e);
+        }
     }
 
     /**

@@ -26,6 +26,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.smarttuner.tts.train.Checkpoint;
+import org.smarttuner.tts.train.DamagedCheckpointException;
 
 class CheckpointsTest {
     @TempDir
@@ -101,5 +102,42 @@ class CheckpointsTest {
                 () -> Checkpoints.upload(local, shared.resolve("epoch-4.ckpt").toUri().toString(), conf));
         assertTrue(e.getMessage().contains("epoch-4.ckpt"), e.getMessage());
         assertEquals(List.of("epoch-4.ckpt"), names(shared));
+    }
+
+    @Test
+    void aDamagedCheckpointOnSharedStorageIsReportedWithItsRemotePath() throws Exception {
+        Path remote = checkpoint(Files.createDirectories(dir.resolve("shared")).resolve("epoch-4.ckpt"), 10_000);
+        flipByte(remote, Files.size(remote) / 2);
+        String from = remote.toUri().toString();
+        Path local = dir.resolve("local/in.ckpt");
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class,
+                () -> Checkpoints.download(from, local, conf));
+        assertEquals(from, e.file());
+        assertTrue(e.getMessage().startsWith("checkpoint " + from + " is damaged: its contents do not match their "
+                + "checksum"), e.getMessage());
+        assertTrue(e.getMessage().contains("found in its local copy " + local), e.getMessage());
+    }
+
+    @Test
+    void aDownloadFailingTheFileSystemsOwnChecksumOrNotACheckpointIsDamagedToo() throws Exception {
+        Path local = checkpoint(dir.resolve("out.ckpt"), 10_000);
+        Path remote = dir.resolve("shared/epoch-4.ckpt");
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(remote.toUri());
+        try (org.apache.hadoop.fs.FSDataOutputStream out = p.getFileSystem(conf).create(p)) {
+            out.write(Files.readAllBytes(local)); // through the checksummed local file system: with a .crc
+        }
+        assertTrue(Files.exists(dir.resolve("shared/.epoch-4.ckpt.crc")), names(dir.resolve("shared")).toString());
+        flipByte(remote, Files.size(remote) / 2);
+        DamagedCheckpointException e = assertThrows(DamagedCheckpointException.class,
+                () -> Checkpoints.download(remote.toUri().toString(), dir.resolve("in.ckpt"), conf));
+        assertTrue(e.getMessage().startsWith("checkpoint " + remote.toUri() + " is damaged: the file system's "
+                + "checksum"), e.getMessage());
+
+        Path junk = dir.resolve("shared/epoch-5.ckpt");
+        Files.writeString(junk, "not a checkpoint at all");
+        DamagedCheckpointException j = assertThrows(DamagedCheckpointException.class,
+                () -> Checkpoints.download(junk.toUri().toString(), dir.resolve("in5.ckpt"), conf));
+        assertTrue(j.getMessage().contains("it does not read as a checkpoint"), j.getMessage());
+        assertEquals(junk.toUri().toString(), j.file());
     }
 }
