@@ -9,6 +9,11 @@ import java.util.Optional;
  * loss: the trial is pruned); {@code error} is an exception the training threw (bad parameters,
  * out of memory: the trial fails with it). Executor identity and times feed the trials table
  * and the driver-overhead figures.
+ *
+ * <p>{@code damagedCheckpoint}, when set, is the shared-storage path of the checkpoint the segment
+ * was to resume from, found damaged (see {@code DamagedCheckpointException}); {@code error} then
+ * says why, and no epochs were trained. Running the segment again from that file cannot help:
+ * the driver resumes the trial from an earlier checkpoint, restarts it, or fails it.
  */
 public record SegmentOutcome(
         String study,
@@ -22,11 +27,23 @@ public record SegmentOutcome(
         String host,
         String gpu,
         long taskStartMillis,
-        long taskEndMillis) implements Serializable {
-    private static final long serialVersionUID = 1L;
+        long taskEndMillis,
+        String damagedCheckpoint) implements Serializable {
+    private static final long serialVersionUID = 2L;
 
     public SegmentOutcome {
         epochs = List.copyOf(epochs);
+        if (damagedCheckpoint != null && error == null) {
+            throw new IllegalArgumentException("a damaged checkpoint is an error: give its message");
+        }
+    }
+
+    /** An outcome whose resume checkpoint, if any, was read fine. */
+    public SegmentOutcome(String study, int number, int segment, List<EpochStats> epochs, String checkpoint,
+            String failure, String error, String executorId, String host, String gpu, long taskStartMillis,
+            long taskEndMillis) {
+        this(study, number, segment, epochs, checkpoint, failure, error, executorId, host, gpu, taskStartMillis,
+                taskEndMillis, null);
     }
 
     public Optional<String> checkpointPath() {
@@ -39,5 +56,10 @@ public record SegmentOutcome(
 
     public Optional<String> errorMessage() {
         return Optional.ofNullable(error);
+    }
+
+    /** The checkpoint the segment could not resume from because it is damaged, if that is why it failed. */
+    public Optional<String> damagedCheckpointPath() {
+        return Optional.ofNullable(damagedCheckpoint);
     }
 }

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.smarttuner.tts.data.DataSettings;
 import org.smarttuner.tts.data.PreparedDataset;
 import org.smarttuner.tts.data.PreparedDatasets;
+import org.smarttuner.tts.train.DamagedCheckpointException;
 import org.smarttuner.tts.train.EpochMetrics;
 import org.smarttuner.tts.train.LoaderBatchSource;
 import org.smarttuner.tts.train.SegmentResult;
@@ -62,7 +63,11 @@ public final class TrialRunner implements SegmentWork {
             Optional<Path> resume = Optional.empty();
             if (r.resumeFrom().isPresent()) {
                 Path in = local.resolve("in.ckpt");
-                Checkpoints.download(r.resumeFrom().get(), in, hadoop); // an I/O failure: Spark retries the task
+                try {
+                    Checkpoints.download(r.resumeFrom().get(), in, hadoop); // other I/O failures: Spark retries the task
+                } catch (DamagedCheckpointException e) {
+                    return damaged(r, e, executor, host, gpu, start);
+                }
                 resume = Optional.of(in);
             }
             Path out = local.resolve("out.ckpt");
@@ -82,6 +87,13 @@ public final class TrialRunner implements SegmentWork {
                 // The trial's own problem (bad parameters, out of memory): fail it, do not retry the task.
                 LOG.warn("trial {} failed: {}", r.number(), e.toString());
                 return error(r, e.getClass().getSimpleName() + ": " + e.getMessage(), executor, host, gpu, start);
+            } catch (UncheckedIOException e) {
+                // The local copy checked out after the download but not when the trainer read it: the same verdict.
+                Optional<DamagedCheckpointException> d = DamagedCheckpointException.in(e);
+                if (d.isEmpty() || r.resumeFrom().isEmpty()) {
+                    throw e;
+                }
+                return damaged(r, d.get().copiedFrom(r.resumeFrom().get()), executor, host, gpu, start);
             } finally {
                 ONE_TRAINING.unlock();
             }
@@ -125,6 +137,17 @@ public final class TrialRunner implements SegmentWork {
                                         Optional<String> gpu, long start) {
         return new SegmentOutcome(r.study(), r.number(), r.segment(), List.of(), null, null, message, executor, host,
                 gpu.orElse(null), start, System.currentTimeMillis());
+    }
+
+    /**
+     * A segment that cannot start because its checkpoint is damaged: not retried as a task (the file
+     * stays damaged), reported for the driver to decide (see {@link SegmentOutcome#damagedCheckpointPath()}).
+     */
+    private static SegmentOutcome damaged(SegmentRequest r, DamagedCheckpointException e, String executor,
+                                          String host, Optional<String> gpu, long start) {
+        LOG.warn("trial {} segment {}: {}", r.number(), r.segment(), e.getMessage());
+        return new SegmentOutcome(r.study(), r.number(), r.segment(), List.of(), null, null, e.getMessage(), executor,
+                host, gpu.orElse(null), start, System.currentTimeMillis(), r.resumeFrom().orElseThrow());
     }
 
     /** The GPU address Spark assigned to this task, if any. */

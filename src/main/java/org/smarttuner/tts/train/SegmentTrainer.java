@@ -33,7 +33,9 @@ import org.smarttuner.tts.eval.VoiceMetrics;
  *       reaches it: the checkpoint is written for that epoch (to {@code checkpointOut}, its epoch field
  *       saying so) and the result {@link SegmentResult#reachedTarget() reached the target}.</li>
  *   <li>Bad inputs (settings, a checkpoint of another model, unreadable files) throw
- *       IllegalArgumentException / UncheckedIOException: those are not trial outcomes.</li>
+ *       IllegalArgumentException / UncheckedIOException: those are not trial outcomes. A damaged
+ *       checkpoint is an UncheckedIOException caused by a {@link DamagedCheckpointException}
+ *       (find it with {@link DamagedCheckpointException#in(Throwable)}).</li>
  *   <li>Resuming is exact: the engine RNG and the batch order are reseeded from (seed, epoch) at
  *       every epoch start, and the checkpoint holds weights, batch-norm statistics, Adam moments
  *       and step count; k epochs, checkpoint, m more epochs equal k + m straight on CPU.</li>
