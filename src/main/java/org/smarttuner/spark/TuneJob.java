@@ -385,7 +385,13 @@ public final class TuneJob {
         Times times = new Times(f.submitMillis(), o.taskStartMillis(), o.taskEndMillis());
         String detail = "epochs " + f.request().fromEpoch() + "->" + epochsDone + " on " + o.executorId()
                 + (o.gpu() != null ? " gpu " + o.gpu() : "");
-        if (o.errorMessage().isPresent()) {
+        if (o.damagedCheckpointPath().isPresent()) {
+            // The checkpoint this trial would continue from fails its checksum: nothing was trained. Its recorded
+            // epochs stay as they are (they were measured), and the trial ends as FAIL with the reason; the study
+            // goes on. (Restarting it would mean withdrawing epochs already recorded and told to the pruner.)
+            finish(n, TrialState.FAIL, Optional.empty(), o.errorMessage().orElse("damaged checkpoint "
+                    + o.damagedCheckpointPath().get()), f, metrics, detail, times);
+        } else if (o.errorMessage().isPresent()) {
             finish(n, TrialState.FAIL, Optional.empty(), o.errorMessage().get(), f, metrics, detail, times);
         } else if (o.failureReason().isPresent()) {
             finish(n, TrialState.PRUNED, Optional.empty(), o.failureReason().get(), f, metrics, detail, times);

@@ -1,0 +1,46 @@
+package org.smarttuner.spark;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.smarttuner.config.ConfigLoader;
+import org.smarttuner.config.StudyFactory;
+import org.smarttuner.config.TunerConfig;
+
+/**
+ * A study driver in a JVM of its own, for the tests that kill it with SIGKILL or start two at once:
+ * the real {@link TuneJob} on a local Spark with real Delta tables and the real study file, training
+ * replaced by {@link CurveWork} (segments that sleep {@code args[2]} ms), so the driver's crash windows
+ * come round many times a second.
+ *
+ * <p>Arguments: the configuration file, its folder (relative paths), the segment time in ms. Exit 0 when
+ * the study ends, 3 when another driver holds the study, 1 on any other failure.
+ */
+public final class DriverProcess {
+    private DriverProcess() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path config = Path.of(args[0]);
+        Path dir = Path.of(args[1]);
+        long sleep = Long.parseLong(args[2]);
+        TunerConfig c = new ConfigLoader(k -> null, dir).load(config, List.of(), Map.of());
+        try {
+            List<StudyMirror> mirrors = List.of(new SqliteMirror(Path.of(c.output().sqlitePath()), c.study().name(),
+                    StudyFactory.direction(c.study())));
+            StudySummary s = new TuneJob(c, SparkTestSession.get(), new CurveWork(List.of(), List.of(), List.of(),
+                    sleep), mirrors, Clock.systemUTC()).run();
+            System.out.println("STUDY-DONE " + s.counts());
+            System.out.flush();
+            System.exit(0);
+        } catch (StudyLease.HeldException e) {
+            System.err.println("HELD: " + e.getMessage());
+            System.err.flush();
+            System.exit(3);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+}
