@@ -63,6 +63,7 @@ public final class SqliteMirror implements StudyMirror {
     private SqliteStudyStorage storage;
     private Instant nextTry = Instant.MIN;
     private String lastWarning;
+    private boolean settled;
 
     public SqliteMirror(Path file, String study, StudyDirection direction) {
         this(file, study, direction, Settings.defaults());
@@ -125,10 +126,23 @@ public final class SqliteMirror implements StudyMirror {
         return storage != null;
     }
 
+    /**
+     * At the end of a study (before its summary counts what the mirrors lack): one last try to
+     * write what is waiting, whatever the interval; it waits at most the lock budget of
+     * {@link Settings#locks()}, not {@code timeout}.
+     */
+    @Override
+    public synchronized void settle(Duration timeout) {
+        if (!unwritten.isEmpty()) {
+            sync(true);
+            settled = true;
+        }
+    }
+
     @Override
     public synchronized void close() {
         if (!unwritten.isEmpty()) {
-            sync(true); // one last try, whatever the interval
+            sync(!settled); // one last try, whatever the interval, unless settle() just made it
         }
         if (!unwritten.isEmpty()) {
             LOG.warn("Study file {} lacks the latest state of {} trials ({}); the next run of this study writes "

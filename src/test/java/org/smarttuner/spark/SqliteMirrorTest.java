@@ -228,10 +228,12 @@ class SqliteMirrorTest {
 
             lock.release();
             m.trialsChanged(finish(1), List.of());
-            assertFalse(m.attached(), "not tried again before 30 s");
-            clock.advance(Duration.ofSeconds(31));
             m.trialsChanged(List.of(study.report(2, 1, 0.5)), List.of());
+            assertFalse(m.attached(), "not tried again before 30 s");
+            assertEquals(3, m.trialsWaiting());
+            m.settle(Duration.ofSeconds(30)); // the end of the study: one last try, whatever the interval
             assertTrue(m.attached());
+            assertEquals(0, m.trialsWaiting());
             m.close();
         }
         holdsEveryTrial(f);
