@@ -7,7 +7,8 @@ import org.smarttuner.study.FrozenTrial;
 /**
  * A copy of the study kept outside Delta (the SQLite study file, MLflow). The driver calls it
  * only after Delta holds the change. A mirror that throws is retried with the latest state of
- * the same trials on the next change and never stops the study.
+ * the same trials on the next change and never stops the study; a mirror may instead keep what it
+ * could not write and catch up by itself (it then reports those trials in {@link #trialsWaiting()}).
  */
 public interface StudyMirror extends AutoCloseable {
     String name();
@@ -23,6 +24,14 @@ public interface StudyMirror extends AutoCloseable {
     /** Trials this mirror already holds for the study (a study file Optuna started), to continue them. */
     default List<FrozenTrial> existingTrials() {
         return List.of();
+    }
+
+    /**
+     * Trials whose latest state this mirror holds but has not written yet (it writes them itself
+     * when it can, so it does not throw for them); for the study's summary.
+     */
+    default int trialsWaiting() {
+        return 0;
     }
 
     /** Waits up to {@code timeout} for answers still outstanding (ids the mirror will report). */

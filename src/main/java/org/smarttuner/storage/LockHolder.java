@@ -13,23 +13,37 @@ import java.util.Optional;
  * index), read from /proc/locks, so "database is locked" can say who holds it.
  */
 final class LockHolder {
+    /** A process holding a write lock: its id and command line (cut to 120 characters). */
+    record Holder(long pid, String command) {
+        @Override
+        public String toString() {
+            return "pid " + pid + " (" + command + ")";
+        }
+    }
+
     private LockHolder() {
     }
 
     static Optional<String> describe(Path db) {
+        List<Holder> holders = holders(db);
+        return holders.isEmpty() ? Optional.empty()
+                : Optional.of(String.join(", ", holders.stream().map(Holder::toString).toList()));
+    }
+
+    static List<Holder> holders(Path db) {
         Path locks = Path.of("/proc/locks");
         if (!Files.isReadable(locks)) {
-            return Optional.empty();
+            return List.of();
         }
         try {
             List<Long> inodes = new ArrayList<>();
-            for (Path p : List.of(db, Path.of(db + "-shm"), Path.of(db + "-wal"))) {
+            for (Path p : List.of(db, Path.of(db + "-shm"), Path.of(db + "-wal"), Path.of(db + "-journal"))) {
                 if (Files.exists(p)) {
                     inodes.add(((Number) Files.getAttribute(p, "unix:ino")).longValue());
                 }
             }
             long self = ProcessHandle.current().pid();
-            List<String> holders = new ArrayList<>();
+            List<Holder> holders = new ArrayList<>();
             for (String line : Files.readAllLines(locks, StandardCharsets.UTF_8)) {
                 String[] f = line.trim().split("\\s+");
                 // "1: POSIX  ADVISORY  WRITE 12345 08:01:1234567 0 EOF"
@@ -45,17 +59,14 @@ final class LockHolder {
                 } catch (NumberFormatException e) {
                     continue;
                 }
-                if (pid != self && inodes.contains(ino)) {
+                if (pid != self && inodes.contains(ino) && holders.stream().noneMatch(h -> h.pid() == pid)) {
                     String cmd = ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("?");
-                    String d = "pid " + pid + " (" + (cmd.length() > 120 ? cmd.substring(0, 120) + "..." : cmd) + ")";
-                    if (!holders.contains(d)) {
-                        holders.add(d);
-                    }
+                    holders.add(new Holder(pid, cmd.length() > 120 ? cmd.substring(0, 120) + "..." : cmd));
                 }
             }
-            return holders.isEmpty() ? Optional.empty() : Optional.of(String.join(", ", holders));
+            return List.copyOf(holders);
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return Optional.empty();
+            return List.of();
         }
     }
 }

@@ -75,7 +75,7 @@ public final class SqliteStudyStorage implements StudyStorage {
 
     public static SqliteStudyStorage open(Path path, RetryPolicy retry, Clock clock) {
         Path file = path.toAbsolutePath().normalize();
-        StudyFileCheck.Status status = StudyFileCheck.check(file);
+        StudyFileCheck.Status status = StudyFileCheck.check(file, retry.busyTimeout());
         if (file.getParent() != null && !Files.isDirectory(file.getParent())) {
             throw new StorageException("cannot create study file " + file + ": folder " + file.getParent()
                     + " does not exist");
@@ -234,7 +234,7 @@ public final class SqliteStudyStorage implements StudyStorage {
         }
     }
 
-    private static boolean busy(SQLException e) {
+    static boolean busy(SQLException e) {
         if (e instanceof SQLiteException s) {
             int primary = s.getResultCode().code & 0xff;
             return primary == SQLiteErrorCode.SQLITE_BUSY.code || primary == SQLiteErrorCode.SQLITE_LOCKED.code;

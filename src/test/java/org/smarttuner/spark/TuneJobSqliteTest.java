@@ -1,11 +1,17 @@
 package org.smarttuner.spark;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +22,15 @@ import org.smarttuner.config.ConfigLoader;
 import org.smarttuner.config.StudyFactory;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.spark.results.DeltaResultStore;
+import org.smarttuner.storage.OutsideLock;
+import org.smarttuner.storage.SqliteStudyStorage;
 import org.smarttuner.study.FrozenTrial;
+import org.smarttuner.study.StudyDirection;
 
-/** The study file mirrors the job's study, and real Optuna reads it; an Optuna-made study is continued. */
+/**
+ * The study file mirrors the job's study, and real Optuna reads it; an Optuna-made study is
+ * continued; a study file in trouble never stops the study.
+ */
 class TuneJobSqliteTest {
     @TempDir
     Path dir;
@@ -90,5 +102,54 @@ class TuneJobSqliteTest {
         for (FrozenTrial t : ours) {
             assertEquals(t.state().name(), seen.get("trials").get(t.number()).get("state").asText());
         }
+    }
+
+    private void sameTrials(TuneJob job, JsonNode seen) {
+        List<FrozenTrial> ours = job.study().trials();
+        assertEquals(ours.size(), seen.get("trials").size());
+        for (FrozenTrial t : ours) {
+            assertEquals(t.state().name(), seen.get("trials").get(t.number()).get("state").asText(), "trial " + t.number());
+        }
+    }
+
+    @Test
+    void aDamagedStudyFileDoesNotStopTheStudyAndIsRebuiltBesideTheMovedOne() throws Exception {
+        TunerConfig c = config(4);
+        Path file = Path.of(c.output().sqlitePath());
+        byte[] garbage = "not a database\n".getBytes(StandardCharsets.UTF_8);
+        Files.write(file, garbage);
+        TuneJob job = job(c);
+        job.run();
+        assertEquals(4, job.study().trials().size());
+        List<Path> aside;
+        try (var l = Files.list(file.getParent())) {
+            aside = l.filter(p -> p.getFileName().toString().startsWith("study.db.damaged-")).toList();
+        }
+        assertEquals(1, aside.size(), aside.toString());
+        assertArrayEquals(garbage, Files.readAllBytes(aside.get(0)));
+        sameTrials(job, optuna(c));
+    }
+
+    @Test
+    void aStudyFileLockedThroughoutTheRunDoesNotStopItAndTheNextRunBringsItLevelFromDelta() throws Exception {
+        TunerConfig c = config(3);
+        Path file = Path.of(c.output().sqlitePath());
+        try (SqliteStudyStorage st = SqliteStudyStorage.open(file)) {
+            st.createStudy("mirrored", StudyDirection.MINIMIZE);
+        }
+        try (Connection con = DriverManager.getConnection("jdbc:sqlite:" + file); Statement st = con.createStatement()) {
+            st.execute("PRAGMA journal_mode=DELETE"); // Optuna's mode, where the lock keeps readers out too
+        }
+        try (OutsideLock lock = OutsideLock.hold(file, "exclusive")) {
+            TuneJob first = job(c);
+            first.run();
+            assertEquals(3, first.study().trials().size());
+            lock.release();
+        }
+        assertEquals(0, optuna(c).get("trials").size(), "the locked file got nothing");
+        TuneJob again = job(c);
+        again.run();
+        assertEquals(3, again.study().trials().size());
+        sameTrials(again, optuna(c));
     }
 }
