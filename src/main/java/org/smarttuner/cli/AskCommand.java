@@ -85,6 +85,7 @@ final class AskCommand implements Callable<Integer> {
         try (SqliteStudyStorage st = storage.open()) {
             StudyInfo info = st.findStudy(storage.studyName).orElseThrow(() -> new UsageException("no study named '"
                     + storage.studyName + "' in " + storage.storage + "; create it with smart-tuner create-study"));
+            org.smarttuner.storage.DriverMark.refuseWhileDriven(st, storage.studyName, "ask");
             asked = st.update(storage.studyName, trials -> {
                 Study study = Study.resume(info.name(), info.direction(), s, new NopPruner(), trials);
                 FrozenTrial t = study.ask(space);

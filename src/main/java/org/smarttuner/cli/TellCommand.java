@@ -54,6 +54,7 @@ final class TellCommand implements Callable<Integer> {
         try (SqliteStudyStorage st = storage.open()) {
             StudyInfo info = st.findStudy(storage.studyName).orElseThrow(() -> new UsageException("no study named '"
                     + storage.studyName + "' in " + storage.storage));
+            org.smarttuner.storage.DriverMark.refuseWhileDriven(st, storage.studyName, "tell");
             st.update(storage.studyName, trials -> {
                 Study study = Study.resume(info.name(), info.direction(), new RandomSampler(0), new NopPruner(),
                         trials);

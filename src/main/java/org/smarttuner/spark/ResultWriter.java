@@ -309,7 +309,7 @@ final class ResultWriter implements AutoCloseable {
     Map<String, Integer> mirrorBacklog() {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (StudyMirror m : mirrors) {
-            out.put(m.name(), behind.getOrDefault(m.name(), 0));
+            out.put(m.name(), Math.max(behind.getOrDefault(m.name(), 0), m.trialsWaiting()));
         }
         return out;
     }

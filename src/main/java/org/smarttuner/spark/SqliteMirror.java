@@ -64,6 +64,8 @@ public final class SqliteMirror implements StudyMirror {
     private Instant nextTry = Instant.MIN;
     private String lastWarning;
     private boolean settled;
+    /** The running driver's mark on the study (ask/tell refuse while it is there); null until it is known. */
+    private org.smarttuner.storage.DriverMark mark;
 
     public SqliteMirror(Path file, String study, StudyDirection direction) {
         this(file, study, direction, Settings.defaults());
@@ -115,6 +117,25 @@ public final class SqliteMirror implements StudyMirror {
         sync(false);
     }
 
+    /** Marks the study in the file as driven by this {@code tune}: ask/tell refuse while it runs. */
+    @Override
+    public synchronized void driverStarted(StudyLease.Holder holder, String deltaPath) {
+        mark = new org.smarttuner.storage.DriverMark(holder.host(), holder.pid(), holder.since(), holder.since(),
+                deltaPath, false);
+        writeMark(mark);
+    }
+
+    private void writeMark(org.smarttuner.storage.DriverMark m) {
+        if (storage == null || m == null) {
+            return;
+        }
+        try {
+            storage.setStudySystemAttr(study, org.smarttuner.storage.DriverMark.KEY, m.toJson());
+        } catch (RuntimeException e) {
+            LOG.debug("could not mark study file {} as driven: {}", file, e.getMessage());
+        }
+    }
+
     /** Trials whose latest state the file lacks (the mirror keeps them and writes them when it can). */
     @Override
     public synchronized int trialsWaiting() {
@@ -147,6 +168,9 @@ public final class SqliteMirror implements StudyMirror {
         if (!unwritten.isEmpty()) {
             LOG.warn("Study file {} lacks the latest state of {} trials ({}); the next run of this study writes "
                     + "them from Delta", file, unwritten.size(), lastWarning == null ? "not written" : lastWarning);
+        }
+        if (mark != null) {
+            writeMark(mark.release(settings.clock().instant()));
         }
         if (storage != null) {
             try {
@@ -193,6 +217,9 @@ public final class SqliteMirror implements StudyMirror {
             }
         }
         unwritten.clear();
+        if (mark != null) {
+            writeMark(mark.beat(settings.clock().instant()));
+        }
         if (lastWarning != null) {
             LOG.info("Study file {} is written again: it holds the latest state of all {} trials", file,
                     latest.size());

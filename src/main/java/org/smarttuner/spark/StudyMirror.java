@@ -34,6 +34,10 @@ public interface StudyMirror extends AutoCloseable {
         return 0;
     }
 
+    /** The driver that holds the study's lease starts: mirrors that others write too can say so. */
+    default void driverStarted(StudyLease.Holder holder, String deltaPath) {
+    }
+
     /** Waits up to {@code timeout} for answers still outstanding (ids the mirror will report). */
     default void settle(java.time.Duration timeout) {
     }

@@ -117,6 +117,9 @@ public final class TuneJob {
             lease = StudyLease.acquire(spark.sparkContext().hadoopConfiguration(), config.output().deltaPath(), name,
                     "tune");
         }
+        for (StudyMirror m : mirrors) {
+            m.driverStarted(lease.holder(), config.output().deltaPath());
+        }
         // study.timeout counts the study's own running time: what earlier drivers ran counts too
         Instant startedAt = clock.instant().minus(lease.priorRunning());
         store = new DeltaResultStore(spark, config.output().deltaPath());

@@ -398,6 +398,43 @@ public final class SqliteStudyStorage implements StudyStorage {
         }
     }
 
+    // ---- study system attributes (Optuna's study_system_attributes: key, JSON value)
+
+    /** A study system attribute's JSON value, if set. */
+    public Optional<String> studySystemAttr(String study, String key) {
+        return read("read study attribute " + key, c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT value_json FROM study_system_attributes "
+                    + "WHERE study_id = ? AND key = ?")) {
+                p.setLong(1, require(c, study).id());
+                p.setString(2, key);
+                try (java.sql.ResultSet r = p.executeQuery()) {
+                    return r.next() ? Optional.ofNullable(r.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    /** Sets a study system attribute to a JSON value (replacing it). */
+    public void setStudySystemAttr(String study, String key, String json) {
+        write("write study attribute " + key, c -> {
+            long id = require(c, study).id();
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM study_system_attributes WHERE study_id = ? "
+                    + "AND key = ?")) {
+                d.setLong(1, id);
+                d.setString(2, key);
+                d.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO study_system_attributes (study_id, key, "
+                    + "value_json) VALUES (?, ?, ?)")) {
+                p.setLong(1, id);
+                p.setString(2, key);
+                p.setString(3, json);
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
     // ---- trials
 
     @Override

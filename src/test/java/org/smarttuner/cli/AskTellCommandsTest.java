@@ -108,4 +108,45 @@ class AskTellCommandsTest {
         assertTrue(notDb.err().contains("is not an SQLite database"), notDb.err());
         assertEquals("hello", Files.readString(junk));
     }
+
+    @Test
+    void askAndTellAreRefusedWhileATuneDrivesTheStudyAndAllowedOnceItEnds() throws Exception {
+        java.nio.file.Path file = dir.resolve("s.db");
+        String url = "sqlite:///" + file;
+        assertEquals(0, run("create-study", "--storage", url, "--study-name", "t").code());
+        Run first = run("ask", "--storage", url, "--study-name", "t", "--search-space", SPACE);
+        assertEquals(0, first.code(), first.err());
+        // the study file mirror of a running tune, in this (live) process
+        org.smarttuner.spark.SqliteMirror mirror = new org.smarttuner.spark.SqliteMirror(file, "t",
+                org.smarttuner.study.StudyDirection.MINIMIZE);
+        org.smarttuner.spark.StudyLease lease = org.smarttuner.spark.StudyLease.acquire(
+                new org.apache.hadoop.conf.Configuration(), dir.resolve("delta").toString(), "t", "tune");
+        try {
+            mirror.driverStarted(lease.holder(), dir.resolve("delta").toString());
+            Run ask = run("ask", "--storage", url, "--study-name", "t", "--search-space", SPACE);
+            assertEquals(Main.RUNTIME_ERROR, ask.code(), ask.out());
+            assertTrue(ask.err().contains("is being run by smart-tuner tune (host "), ask.err());
+            assertTrue(ask.err().contains("process " + ProcessHandle.current().pid()), ask.err());
+            assertTrue(ask.err().contains("ask would write trials that tune owns"), ask.err());
+            Run tell = run("tell", "--storage", url, "--study-name", "t", "--trial-number", "0", "--values", "1.5");
+            assertEquals(Main.RUNTIME_ERROR, tell.code(), tell.out());
+            assertTrue(tell.err().contains("tell would write trials that tune owns"), tell.err());
+        } finally {
+            mirror.close(); // tune ends: its mark says so
+            lease.close();
+        }
+        Run tell = run("tell", "--storage", url, "--study-name", "t", "--trial-number", "0", "--values", "1.5");
+        assertEquals(0, tell.code(), tell.err());
+        assertEquals(0, run("ask", "--storage", url, "--study-name", "t", "--search-space", SPACE).code());
+
+        // a tune killed with SIGKILL leaves its mark unreleased: a dead process does not hold the study
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        try (org.smarttuner.storage.SqliteStudyStorage st = org.smarttuner.storage.SqliteStudyStorage.open(file)) {
+            java.time.Instant now = java.time.Instant.now();
+            st.setStudySystemAttr("t", org.smarttuner.storage.DriverMark.KEY, new org.smarttuner.storage.DriverMark(
+                    org.smarttuner.storage.DriverMark.thisHost(), dead.pid(), now, now, "delta", false).toJson());
+        }
+        assertEquals(0, run("ask", "--storage", url, "--study-name", "t", "--search-space", SPACE).code());
+    }
 }
