@@ -35,7 +35,9 @@ final class Mirrors {
                 System.getenv(), overflow::add);
         StudyInfo info = new StudyInfo(config.study().name(), flatten(ConfigPrinter.toTree(config)),
                 config.study().sampler().type(), config.study().pruner().type(),
-                FeatureCache.key(config.data().audio()) + ":" + Integer.toHexString(config.data().path().hashCode()),
+                // the data by content (as the study's identity has it), not by where it lies
+                FeatureCache.key(config.data().audio()) + ":" + org.smarttuner.spark.StudyIdentity.dataContent(
+                        config.data().path(), spark.sparkContext().hadoopConfiguration()),
                 Version.get(), Optional.empty());
         mirrors.add(new MlflowMirror(tracker, info, StudyFactory.direction(config.study()), m.flushTimeout(),
                 new DeltaResultStore(spark, config.output().deltaPath()), overflow));

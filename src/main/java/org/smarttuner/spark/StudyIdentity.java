@@ -109,7 +109,7 @@ public final class StudyIdentity {
      * SHA-256 over metadata.csv's bytes and the sorted names and sizes of the files under wavs/; "absent"
      * when the folder has no metadata.csv yet (a synthetic corpus not generated).
      */
-    static String dataContent(String path, Configuration hadoop) {
+    public static String dataContent(String path, Configuration hadoop) {
         try {
             Path root = new Path(path.matches("[A-Za-z][A-Za-z0-9+.-]+:.*") ? path : "file://" + java.nio.file.Path
                     .of(path).toAbsolutePath());

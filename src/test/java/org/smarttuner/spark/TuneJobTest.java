@@ -219,4 +219,21 @@ class TuneJobTest {
         assertEquals(3, job.study().trials().size());
         assertTrue(s.describe("val_loss").contains("no trial completed"));
     }
+
+    @Test
+    void theTimeoutCountsTheStudysRunningTimeAcrossResumes() throws Exception {
+        TunerConfig c = config(50, 1, "{type: none}", "study.timeout=5m");
+        // an earlier driver ran this study for 6 minutes, then ended
+        Path folder = Path.of(StudyLease.folder(c.output().deltaPath(), "drv").toUri().getPath());
+        Files.createDirectories(folder);
+        java.time.Instant end = java.time.Instant.now().minusSeconds(30);
+        Files.writeString(folder.resolve("lease-000000001.json"), """
+                {"generation": 1, "token": "earlier", "host": "%s", "pid": 1, "pid_start": null,
+                 "command": "smart-tuner tune", "since": "%s", "heartbeat": "%s", "released": true,
+                 "prior_running_ms": 0}""".formatted(StudyLease.hostName(), end.minusSeconds(360), end));
+        TuneJob job = job(c, work());
+        StudySummary s = job.run();
+        assertTrue(s.stopReason().startsWith("timeout PT5M reached after PT6M"), s.stopReason());
+        assertEquals(0, job.study().trials().size(), "the study had used its time: no new trial");
+    }
 }
