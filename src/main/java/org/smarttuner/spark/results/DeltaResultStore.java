@@ -43,6 +43,7 @@ public final class DeltaResultStore {
     public void createTables() {
         for (ResultTables.Table<?> t : List.of(ResultTables.TRIALS_TABLE, ResultTables.EVENTS_TABLE,
                 ResultTables.METRICS_TABLE, ResultTables.UNSENT_TABLE, ResultTables.STUDIES_TABLE)) {
+            clearInterruptedCreate(path(t.name()));
             DeltaTable table = DeltaTable.createIfNotExists(spark).location(path(t.name())).addColumns(t.schema())
                     .execute();
             java.util.Set<String> have = new java.util.HashSet<>(
@@ -57,6 +58,37 @@ public final class DeltaResultStore {
                 spark.sql("ALTER TABLE delta.`" + path(t.name()) + "` ADD COLUMNS (" + String.join(", ", missing)
                         + ")");
             }
+        }
+    }
+
+    /**
+     * A driver killed while it created a table can leave a {@code _delta_log} folder without its first
+     * commit, which Delta then reads as "table not found" and refuses to create again. Nothing was ever
+     * committed there (no commit file, no data file), so the folder is removed and the table made anew.
+     */
+    private void clearInterruptedCreate(String table) {
+        try {
+            Path root = new Path(table);
+            org.apache.hadoop.fs.FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+            Path log = new Path(root, "_delta_log");
+            if (!fs.exists(log)) {
+                return;
+            }
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(log)) {
+                if (f.getPath().getName().matches("\\d{20}\\.(json|checkpoint\\.parquet)")) {
+                    return; // a real table
+                }
+            }
+            for (org.apache.hadoop.fs.FileStatus f : fs.listStatus(root)) {
+                if (!f.getPath().getName().equals("_delta_log")) {
+                    return; // something else lies there: leave it to Delta to say what
+                }
+            }
+            org.slf4j.LoggerFactory.getLogger(DeltaResultStore.class).warn("Delta table {} was never committed (its "
+                    + "creation was interrupted, e.g. by a killed driver): creating it again", table);
+            fs.delete(log, true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot inspect the Delta table " + table, e);
         }
     }
 

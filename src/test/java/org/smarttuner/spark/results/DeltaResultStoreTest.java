@@ -123,4 +123,17 @@ class DeltaResultStoreTest {
         assertEquals(0.9, after.metric("val_attention"));
         store.createTables(); // idempotent: nothing left to add
     }
+
+    @Test
+    void aTableWhoseCreationAKilledDriverInterruptedIsCreatedOnTheNextRun() throws Exception {
+        // what a SIGKILL during the first run's createTables leaves: the log folder, Delta's temporary
+        // commit file, no commit
+        Path log = dir.resolve("delta").resolve(ResultTables.EVENTS).resolve("_delta_log");
+        java.nio.file.Files.createDirectories(log);
+        java.nio.file.Files.writeString(log.resolve(".00000000000000000000.json.5f1c2a.tmp"), "{\"commitInfo\":");
+        DeltaResultStore store = new DeltaResultStore(SparkTestSession.get(), dir.resolve("delta").toString());
+        store.createTables();
+        store.write(new DeltaResultStore.Batch(List.of(), List.of(event(0, 0, null, "RUNNING")), List.of()));
+        assertEquals(1, store.events("s").size());
+    }
 }
