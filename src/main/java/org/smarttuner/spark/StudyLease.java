@@ -276,11 +276,6 @@ public final class StudyLease implements AutoCloseable {
                 mine.since(), now, released, mine.priorRunning());
     }
 
-    /** This driver's own running time so far (from taking the lease to its last heartbeat, or now). */
-    public Duration runningSince() {
-        return positive(Duration.between(mine.since(), clock.instant()));
-    }
-
     /** Stops the heartbeat without releasing: what a driver that dies leaves behind (fault tests). */
     void abandon() {
         closed = true;

@@ -179,7 +179,7 @@ public final class DeltaResultStore {
      * recorded it (Delta has no transaction across tables): events numbered at or past the trial's
      * recorded event count, epochs past its recorded last epoch, and every row of a trial the table does
      * not hold at all (a new trial's first events, killed before its row was merged). Called once when a
-     * study resumes, for all of its trials; returns how many rows were removed.
+     * study resumes, for all of its trials; returns how many (trial, seq) and (trial, epoch) keys were removed.
      */
     public long dropUnrecorded(String study, Collection<Recorded> recorded) {
         if (!exists()) {
@@ -208,14 +208,11 @@ public final class DeltaResultStore {
         if (keys.isEmpty()) {
             return 0;
         }
-        long count = rows.join(extra.withColumnRenamed("study", "s_study").withColumnRenamed("number", "s_number")
-                        .withColumnRenamed(key, "s_key"), rows.col("number").equalTo(functions.col("s_number"))
-                        .and(rows.col(key).equalTo(functions.col("s_key")))).count();
         Dataset<Row> source = spark.createDataFrame(keys, extra.schema());
         DeltaTable.forPath(spark, path(table)).as("t")
                 .merge(source.as("s"), "t.study = s.study AND t.number = s.number AND t." + key + " = s." + key)
                 .whenMatched().delete().execute();
-        return count;
+        return keys.size();
     }
 
     /** What defines the study, as the driver that started it recorded it; empty for a study from before. */
