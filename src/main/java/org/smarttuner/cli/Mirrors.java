@@ -2,9 +2,7 @@ package org.smarttuner.cli;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.smarttuner.config.ConfigPrinter;
@@ -33,7 +31,8 @@ final class Mirrors {
         List<UnsentItem> overflow = Collections.synchronizedList(new ArrayList<>());
         StudyTracker tracker = Trackers.open(m.trackingUri(), m.experiment(), m.flushTimeout(), m.queueCapacity(),
                 System.getenv(), overflow::add);
-        StudyInfo info = new StudyInfo(config.study().name(), flatten(ConfigPrinter.toTree(config)),
+        StudyInfo info = new StudyInfo(config.study().name(),
+                org.smarttuner.spark.StudyIdentity.flatten(ConfigPrinter.toTree(config)),
                 config.study().sampler().type(), config.study().pruner().type(),
                 // the data by content (as the study's identity has it), not by where it lies
                 FeatureCache.key(config.data().audio()) + ":" + org.smarttuner.spark.StudyIdentity.dataContent(
@@ -42,24 +41,5 @@ final class Mirrors {
         mirrors.add(new MlflowMirror(tracker, info, StudyFactory.direction(config.study()), m.flushTimeout(),
                 new DeltaResultStore(spark, config.output().deltaPath()), overflow));
         return mirrors;
-    }
-
-    /** Nested config maps as dotted keys (study.sampler.type = tpe), for MLflow params. */
-    static Map<String, Object> flatten(Map<String, Object> tree) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        flatten("", tree, out);
-        return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void flatten(String prefix, Map<String, Object> tree, Map<String, Object> out) {
-        tree.forEach((k, v) -> {
-            String key = prefix.isEmpty() ? k : prefix + "." + k;
-            if (v instanceof Map<?, ?> sub) {
-                flatten(key, (Map<String, Object>) sub, out);
-            } else if (v != null) {
-                out.put(key, v instanceof List<?> l ? l.toString() : v);
-            }
-        });
     }
 }

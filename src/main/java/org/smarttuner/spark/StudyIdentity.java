@@ -55,32 +55,34 @@ public final class StudyIdentity {
     private StudyIdentity() {
     }
 
-    /** The configuration as dotted keys (study.sampler.type = tpe), lists as their text. */
-    public static SortedMap<String, String> flatten(Map<String, Object> tree) {
-        SortedMap<String, String> out = new TreeMap<>();
+    /**
+     * The configuration as dotted keys in file order (study.sampler.type = tpe), lists as their text: what
+     * the study's identity is built from, and what MLflow gets as the parent run's params.
+     */
+    public static Map<String, Object> flatten(Map<String, Object> tree) {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
         flatten("", tree, out);
         return out;
     }
 
     @SuppressWarnings("unchecked")
-    private static void flatten(String prefix, Map<String, Object> tree, Map<String, String> out) {
+    private static void flatten(String prefix, Map<String, Object> tree, Map<String, Object> out) {
         tree.forEach((k, v) -> {
             String key = prefix.isEmpty() ? k : prefix + "." + k;
             if (v instanceof Map<?, ?> sub) {
                 flatten(key, (Map<String, Object>) sub, out);
             } else if (v != null) {
-                out.put(key, String.valueOf(v));
+                out.put(key, v instanceof List<?> l ? l.toString() : v);
             }
         });
     }
 
     /** The defining keys of {@code config}, with the data's content hash. */
     public static SortedMap<String, String> of(TunerConfig config, Configuration hadoop) {
-        SortedMap<String, String> all = flatten(ConfigPrinter.toTree(config));
         SortedMap<String, String> out = new TreeMap<>();
-        all.forEach((k, v) -> {
+        flatten(ConfigPrinter.toTree(config)).forEach((k, v) -> {
             if (defining(k)) {
-                out.put(k, v);
+                out.put(k, String.valueOf(v));
             }
         });
         out.put(DATA_CONTENT, dataContent(config.data().path(), hadoop));
@@ -92,7 +94,7 @@ public final class StudyIdentity {
         SortedMap<String, String> out = new TreeMap<>();
         flatten(ConfigPrinter.toTree(config)).forEach((k, v) -> {
             if (NOTED.stream().anyMatch(k::startsWith)) {
-                out.put(k, v);
+                out.put(k, String.valueOf(v));
             }
         });
         return out;
