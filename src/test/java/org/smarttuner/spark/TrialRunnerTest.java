@@ -31,7 +31,7 @@ class TrialRunnerTest {
     void aDamagedResumeCheckpointEndsTheSegmentWithAnOutcomeTheDriverRecognises() throws Exception {
         Path remote = CheckpointsTest.checkpoint(Files.createDirectories(dir.resolve("shared")).resolve("epoch-2.ckpt"),
                 10_000);
-        CheckpointsTest.flipByte(remote, Files.size(remote) / 2);
+        org.smarttuner.tts.train.FileDamage.flipByte(remote, Files.size(remote) / 2);
         Path empty = Files.createFile(dir.resolve("shared/empty.ckpt")); // what a crash before any data leaves
         for (Path bad : List.of(remote, empty)) {
             String from = bad.toUri().toString();
