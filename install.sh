@@ -21,8 +21,9 @@ What it needs and does:
   - system packages espeak-ng and sox (the demo corpus), python3-venv, and chromium (the
     report test opens the HTML report in headless Chromium), installed with apt-get when
     this runs as root (or with sudo)
-  - .venv/ : a Python venv with Optuna, numpy, scipy and librosa, used by the interoperability
-    tests (Optuna's study file, librosa's MCD-DTW reference)
+  - .venv/ : a Python venv with Optuna, numpy, scipy, librosa, torch (CPU) and safetensors, used
+    by the interoperability tests (Optuna's study file, librosa's MCD-DTW reference, NVIDIA's
+    Tacotron2 in PyTorch)
   - ports: the Spark UI port and a local MLflow tracking URI's port (says who holds one)
 USAGE
 }
@@ -133,10 +134,11 @@ else
   fail "missing ${missing[*]} and no apt-get here: install them with your package manager and rerun ./install.sh"
 fi
 
-# --- Python venv with Optuna, numpy, scipy, librosa (interoperability tests) ------------
-py_packages=(optuna numpy scipy librosa)
+# --- Python venv with Optuna, numpy, scipy, librosa, torch, safetensors (interoperability tests) ---
+# torch (CPU) and safetensors: the NVIDIA Tacotron2 equivalence and export tests load our files with them
+py_packages=(optuna numpy scipy librosa torch safetensors)
 venv_versions() {
-  .venv/bin/python -c 'import optuna, numpy, scipy, librosa; print("Optuna %s, numpy %s, scipy %s, librosa %s" % (optuna.__version__, numpy.__version__, scipy.__version__, librosa.__version__))' 2>/dev/null
+  .venv/bin/python -c 'import optuna, numpy, scipy, librosa, torch, safetensors; print("Optuna %s, numpy %s, scipy %s, librosa %s, torch %s, safetensors %s" % (optuna.__version__, numpy.__version__, scipy.__version__, librosa.__version__, torch.__version__, safetensors.__version__))' 2>/dev/null
 }
 if [ -x .venv/bin/python ] && venv_versions >/dev/null; then
   ok "Python venv .venv with $(venv_versions)"
@@ -145,7 +147,7 @@ elif [ $check_only = 1 ]; then
 else
   echo "  ...   setting up .venv with ${py_packages[*]}"
   if { [ -x .venv/bin/python ] || python3 -m venv .venv >/dev/null 2>&1; } \
-     && .venv/bin/pip install -q --disable-pip-version-check "${py_packages[@]}" >/tmp/smart-tuner-pip.log 2>&1 \
+     && .venv/bin/pip install -q --disable-pip-version-check --retries 1 "${py_packages[@]}" >/tmp/smart-tuner-pip.log 2>&1 \
      && venv_versions >/dev/null; then
     ok "Python venv .venv with $(venv_versions)"
   else
