@@ -54,6 +54,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         TunerConfig config = options.load();
+        WarmStartCheck.verify(config);
         Device dev = device != null ? BenchTrainCommand.parseDevice(device) : configured(config.execution().device());
         PrintWriter w = spec.commandLine().getOut();
         PreparedDataset data = PreparedDatasets.get(config.data());

@@ -47,6 +47,7 @@ final class TuneCommand implements Callable<Integer> {
             options.config = Path.of(sparkConf.get(ConfigLoader.SPARK_CONFIG_FILE_KEY));
         }
         TunerConfig config = options.load(sparkConf);
+        WarmStartCheck.verify(config);
         LOG.info("Study {}: {} trials, {} sampler, {} pruner; data {} ({}); results in {}", config.study().name(),
                 config.study().nTrials(), config.study().sampler().type(), config.study().pruner().type(),
                 config.data().corpus(), config.data().path(), config.output().deltaPath());

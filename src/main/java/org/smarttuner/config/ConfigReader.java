@@ -177,6 +177,38 @@ public final class ConfigReader {
         return scalar(key, "a string").map(s -> String.valueOf(s.value()));
     }
 
+    /**
+     * A list of strings: a YAML sequence of scalars, or one scalar for a one-element list; an absent
+     * key gives {@code def}, an empty sequence an empty list.
+     */
+    public List<String> stringList(String key, List<String> def) {
+        known.add(key);
+        ConfigNode n = node.get(key);
+        if (n == null || n instanceof ConfigNode.Scalar s && s.value() == null) {
+            return def;
+        }
+        if (n instanceof ConfigNode.Scalar s) {
+            String v = String.valueOf(s.value()).trim();
+            if (v.equals("[]")) {
+                return List.of();
+            }
+            return List.of(v);
+        }
+        if (n instanceof ConfigNode.Sequence seq) {
+            List<String> out = new java.util.ArrayList<>();
+            for (ConfigNode item : seq.items()) {
+                if (!(item instanceof ConfigNode.Scalar s) || s.value() == null) {
+                    error(key, "must be a list of strings, found a " + item.kindName() + " in it", "a list of strings");
+                    return def;
+                }
+                out.add(String.valueOf(s.value()));
+            }
+            return List.copyOf(out);
+        }
+        error(key, "must be a list of strings, found " + n.kindName(), "a list of strings");
+        return def;
+    }
+
     /** A required string: an absent key is an error. */
     public String requiredString(String key, String allowed) {
         Optional<String> v = optString(key);

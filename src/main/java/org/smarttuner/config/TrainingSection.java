@@ -1,5 +1,6 @@
 package org.smarttuner.config;
 
+import java.util.List;
 import org.smarttuner.tts.train.TrainingSettings;
 
 /** Reads the training section into {@link TrainingSettings}. */
@@ -7,7 +8,7 @@ final class TrainingSection {
     private TrainingSection() {
     }
 
-    static TrainingSettings read(ConfigReader r) {
+    static TrainingSettings read(ConfigReader r, PathResolver paths) {
         int epochs = r.intValue("epochs", 20, Range.closed(1, 1_000_000));
         int batch = r.intValue("batch_size", 16, Range.closed(1, 4096));
         String opt = r.choice("optimizer", "adam", "adam", "adamw");
@@ -29,7 +30,17 @@ final class TrainingSection {
         int freeRunUtterances = r.intValue("free_run_utterances", 32, Range.closed(0, 1_000_000));
         double freeRunMaxLength = r.number("free_run_max_length", 2.0, Range.closed(1.0, 100.0));
         int mcd = r.intValue("mcd_coefficients", 13, Range.closed(1, 1000));
+        String initFrom = r.string("init_from", "").trim();
+        if (!initFrom.isEmpty()) {
+            initFrom = paths.resolve(initFrom);
+            if (paths.isLocal(initFrom) && !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(initFrom))) {
+                r.error("init_from", "file " + initFrom + " does not exist", "a PyTorch checkpoint (.pt) or "
+                        + ".safetensors of NVIDIA's Tacotron2, or one of this tool's checkpoints");
+            }
+        }
+        List<String> initIgnore = r.stringList("init_ignore", TrainingSettings.DEFAULT_INIT_IGNORE);
         return new TrainingSettings(epochs, batch, opt, lr, wd, b1, b2, eps, clip, schedule, decay, decayEpochs, warmup,
-                ga, gaSigma, gatePositive, seed, freeRunEvery, freeRunUtterances, freeRunMaxLength, mcd);
+                ga, gaSigma, gatePositive, seed, freeRunEvery, freeRunUtterances, freeRunMaxLength, mcd, initFrom,
+                initIgnore);
     }
 }

@@ -33,7 +33,7 @@ public record TunerConfig(
         ModelSettings model = ModelSection.read(m);
         m.finish();
         ConfigReader t = root.tunableSection("training");
-        TrainingSettings training = TrainingSection.read(t);
+        TrainingSettings training = TrainingSection.read(t, paths);
         t.finish();
         Map<String, Distribution> space = SearchSpaceReader.read(root, root.tunables());
         ConfigReader e = root.section("execution");

@@ -90,7 +90,7 @@ public final class TorchSave {
         CRC32 crc = new CRC32();
         crc.update(data);
         e.setCrc(crc.getValue());
-        e.setTime(0);
+        e.setTime(946_684_800_000L); // 2000-01-01, in the DOS range: no extra time field before the data
         zip.flush();
         long headerStart = counted.count;
         int nameBytes = name.getBytes(StandardCharsets.UTF_8).length;

@@ -7,6 +7,8 @@ import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.smarttuner.tts.data.Batch;
+import org.smarttuner.tts.interop.EngineTensors;
+import org.smarttuner.tts.interop.WarmStart;
 import org.smarttuner.tts.model.DeferredGradients;
 import org.smarttuner.tts.model.ModelSettings;
 import org.smarttuner.tts.model.Tacotron2;
@@ -31,7 +33,20 @@ public final class TrainingSession {
     public static TrainingSession fresh(ModelSettings m, TrainingSettings t, int nSymbols, int nMels,
             NDManager trial, Device device) {
         trial.getEngine().setRandomSeed(Seeds.engine(Seeds.mix(t.seed(), Seeds.INIT)));
-        return new TrainingSession(m, t, new Tacotron2(m, nSymbols, nMels, trial, device, Map.of()), trial, device);
+        if (!t.warmStart()) {
+            return new TrainingSession(m, t, new Tacotron2(m, nSymbols, nMels, trial, device, Map.of()), trial, device);
+        }
+        WarmStart.Loaded warm;
+        try {
+            warm = WarmStart.load(t.initFrom(), m, nSymbols, nMels, t.initIgnore());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("training.init_from: " + e.getMessage(), e);
+        }
+        try (NDManager load = trial.newSubManager(Device.cpu())) {
+            Tacotron2 model = new Tacotron2(m, nSymbols, nMels, trial, device, EngineTensors.toArrays(warm.weights(),
+                    load));
+            return new TrainingSession(m, t, model, trial, device);
+        }
     }
 
     /** The model and optimizer state of a checkpoint, checked against these settings. */

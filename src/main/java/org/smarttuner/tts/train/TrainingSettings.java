@@ -8,7 +8,8 @@ import java.io.Serializable;
  * freeRunEvery} epochs and at the end of every segment (0: only at segment ends), over the first
  * {@code freeRunUtterances} validation utterances (0: all of them), each allowed {@code freeRunMaxLength}
  * times its recording's frames before it counts as never stopping, MCD over cepstral coefficients
- * 1..{@code mcdCoefficients}.
+ * 1..{@code mcdCoefficients}. {@code initFrom} (empty: none) is a weights file every fresh model starts
+ * from (a warm start), leaving out the parameters named in {@code initIgnore}.
  */
 public record TrainingSettings(
         int epochs,
@@ -31,6 +32,31 @@ public record TrainingSettings(
         int freeRunEvery,
         int freeRunUtterances,
         double freeRunMaxLength,
-        int mcdCoefficients) implements Serializable {
+        int mcdCoefficients,
+        String initFrom,
+        java.util.List<String> initIgnore) implements Serializable {
     private static final long serialVersionUID = 1L;
+    /** NVIDIA's {@code --warm_start} default: a new symbol set gets a fresh embedding. */
+    public static final java.util.List<String> DEFAULT_INIT_IGNORE = java.util.List.of("embedding.weight");
+
+    public TrainingSettings {
+        initFrom = initFrom == null ? "" : initFrom;
+        initIgnore = java.util.List.copyOf(initIgnore);
+    }
+
+    /** Settings without a warm start. */
+    public TrainingSettings(int epochs, int batchSize, String optimizer, double learningRate, double weightDecay,
+            double adamBeta1, double adamBeta2, double adamEpsilon, double gradClipNorm, String lrSchedule,
+            double lrDecayRate, int lrDecayEpochs, int warmupSteps, double guidedAttentionWeight,
+            double guidedAttentionSigma, double gatePositiveWeight, long seed, int freeRunEvery, int freeRunUtterances,
+            double freeRunMaxLength, int mcdCoefficients) {
+        this(epochs, batchSize, optimizer, learningRate, weightDecay, adamBeta1, adamBeta2, adamEpsilon, gradClipNorm,
+                lrSchedule, lrDecayRate, lrDecayEpochs, warmupSteps, guidedAttentionWeight, guidedAttentionSigma,
+                gatePositiveWeight, seed, freeRunEvery, freeRunUtterances, freeRunMaxLength, mcdCoefficients, "",
+                DEFAULT_INIT_IGNORE);
+    }
+
+    public boolean warmStart() {
+        return !initFrom.isEmpty();
+    }
 }
