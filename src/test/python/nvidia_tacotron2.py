@@ -6,6 +6,8 @@ state_dict this module accepts with load_state_dict(strict=True) is one NVIDIA's
         random weights (batch-norm statistics too), saved as NVIDIA's checkpoint DIR/nvidia.pt (with an Adam
         state, as train.py saves it), DIR/nvidia.safetensors and DIR/bare.pt (a bare state_dict); a fixed
         batch and this module's teacher-forced outputs (dropout off) in DIR/io.pt
+    python nvidia_tacotron2.py load  --weights FILE
+        loads FILE strictly into the module its shapes give and runs it on a random batch; prints one JSON line
     python nvidia_tacotron2.py check --weights FILE --io DIR/io.pt [--tolerance 1e-4]
         loads FILE strictly (torch.load(weights_only=True) or safetensors) and compares its outputs on the
         batch with those in io.pt; prints one JSON line, exit 1 beyond the tolerance
@@ -233,7 +235,7 @@ def make(a):
         for cell in (m.decoder.attention_rnn, m.decoder.decoder_rnn):
             cell.bias_hh.uniform_(-0.3, 0.3)
     g = torch.Generator().manual_seed(a.seed + 1)
-    text = torch.randint(1, 66, (a.batch, a.tokens), generator=g)  # the symbols both sides share
+    text = torch.randint(1, 64, (a.batch, a.tokens), generator=g)  # the symbols both sides share
     lengths = torch.full((a.batch,), a.tokens, dtype=torch.long)
     mels = torch.randn(a.batch, a.mels, a.frames, generator=g) * 0.5 - 2.0
     os.makedirs(a.out, exist_ok=True)
@@ -281,6 +283,20 @@ def check(a):
     sys.exit(0 if report["ok"] else 1)
 
 
+def load(a):
+    state = load_weights(a.weights)
+    n_mels = state["decoder.linear_projection.linear_layer.bias"].shape[0]
+    m = deterministic(sizes_of(state), state["embedding.weight"].shape[0], n_mels)
+    m.load_state_dict(state, strict=True)
+    text = torch.randint(1, 64, (1, 9))
+    with torch.no_grad():
+        mel, post, gate, align = m(text, torch.tensor([9]), torch.randn(1, n_mels, 12) - 2)
+    finite = all(bool(torch.isfinite(t).all()) for t in (mel, post, gate, align))
+    print(json.dumps({"parameters": sum(p.numel() for p in m.parameters()), "tensors": len(state), "finite": finite,
+                      "n_symbols": state["embedding.weight"].shape[0], "n_mels": n_mels}))
+    sys.exit(0 if finite else 1)
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -294,13 +310,15 @@ def main():
     mk.add_argument("--tokens", type=int, default=17)
     mk.add_argument("--frames", type=int, default=23)
     mk.add_argument("--legacy", action="store_true", help="the pre-1.6 single-stream format")
+    ld = sub.add_parser("load")
+    ld.add_argument("--weights", required=True)
     ck = sub.add_parser("check")
     ck.add_argument("--weights", required=True)
     ck.add_argument("--io", required=True)
     ck.add_argument("--tolerance", type=float, default=1e-4)
     a = p.parse_args()
     torch.set_num_threads(1)
-    make(a) if a.cmd == "make" else check(a)
+    {"make": make, "load": load, "check": check}[a.cmd](a)
 
 
 if __name__ == "__main__":

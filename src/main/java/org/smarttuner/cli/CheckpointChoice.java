@@ -50,6 +50,35 @@ record CheckpointChoice(String location, Path local, ModelSettings model, Option
                 + location + ")").orElse("checkpoint " + location);
     }
 
+    /** The --trial / --checkpoint / study-source options of a command that takes one checkpoint. */
+    static void checkOptions(Path checkpoint, Integer trial, StudySourceOptions source, String purpose) {
+        source.check();
+        if (trial != null && checkpoint != null) {
+            throw new UsageException("give either --trial or --checkpoint, not both: --trial takes a study trial's "
+                    + "checkpoint and model settings, --checkpoint a file with the configuration's");
+        }
+        if (checkpoint != null && (source.delta != null || source.sqlite != null || source.study != null)) {
+            throw new UsageException("--checkpoint names the file to " + purpose + "; --delta, --sqlite and --study "
+                    + "choose a study's trial and cannot go with it");
+        }
+        if (trial != null && trial < 0) {
+            throw new UsageException("--trial must be a trial number (0 or more), got " + trial);
+        }
+    }
+
+    /** {@code --checkpoint PATH}, else {@code --trial N} of the study, else the study's best trial. */
+    static CheckpointChoice choose(Path checkpoint, Integer trial, StudySourceOptions source, TunerConfig config)
+            throws IOException {
+        if (checkpoint != null) {
+            return file(checkpoint, config);
+        }
+        var study = source.read(config);
+        org.apache.hadoop.conf.Configuration hadoop = source.session().map(s -> s.sparkContext().hadoopConfiguration())
+                .orElseGet(org.apache.hadoop.conf.Configuration::new);
+        return trial(study, Optional.ofNullable(trial), config,
+                (from, to) -> org.smarttuner.spark.Checkpoints.download(from, to, hadoop));
+    }
+
     /** {@code --checkpoint PATH}: that file, with the configuration's model settings. */
     static CheckpointChoice file(Path file, TunerConfig config) {
         if (!Files.exists(file)) {

@@ -18,7 +18,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {TuneCommand.class, TrainCommand.class, ConfigCommand.class, CorpusCommand.class,
             PrepareCommand.class, CreateStudyCommand.class, AskCommand.class, TellCommand.class, TrialsCommand.class,
             BestTrialCommand.class, DeleteStudyCommand.class, BenchCommand.class, ReportCommand.class,
-            StatusCommand.class, SynthesizeCommand.class,
+            StatusCommand.class, SynthesizeCommand.class, ExportCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;

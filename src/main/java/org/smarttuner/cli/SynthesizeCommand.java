@@ -92,7 +92,7 @@ final class SynthesizeCommand implements Callable<Integer> {
         Optional<SynthesisFiles.Reference> ref = reference == null ? Optional.empty()
                 : Optional.of(new SynthesisFiles.Reference(reference.toAbsolutePath().normalize(),
                         referenceMel(reference, audio)));
-        CheckpointChoice choice = choose(config);
+        CheckpointChoice choice = CheckpointChoice.choose(checkpoint, trial, source, config);
         try {
             choice.checkModelSettings();
             Optional<Synthesizer.Judging> judging = ref.map(r -> new Synthesizer.Judging(r.mel(),
@@ -119,18 +119,7 @@ final class SynthesizeCommand implements Callable<Integer> {
 
     /** What picocli cannot check, before anything is read. */
     private void checkOptions() {
-        source.check();
-        if (trial != null && checkpoint != null) {
-            throw new UsageException("give either --trial or --checkpoint, not both: --trial takes a study trial's "
-                    + "checkpoint and model settings, --checkpoint a file with the configuration's");
-        }
-        if (checkpoint != null && (source.delta != null || source.sqlite != null || source.study != null)) {
-            throw new UsageException("--checkpoint names the file to speak with; --delta, --sqlite and --study choose "
-                    + "a study's trial and cannot go with it");
-        }
-        if (trial != null && trial < 0) {
-            throw new UsageException("--trial must be a trial number (0 or more), got " + trial);
-        }
+        CheckpointChoice.checkOptions(checkpoint, trial, source, "speak with");
         if (iterations < 1) {
             throw new UsageException("--griffin-lim-iterations must be >= 1, got " + iterations);
         }
@@ -199,17 +188,6 @@ final class SynthesizeCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             return mels.compute(a.samples(), m);
         }
-    }
-
-    private CheckpointChoice choose(TunerConfig config) throws IOException {
-        if (checkpoint != null) {
-            return CheckpointChoice.file(checkpoint, config);
-        }
-        var study = source.read(config);
-        Configuration hadoop = source.session().map(s -> s.sparkContext().hadoopConfiguration())
-                .orElseGet(Configuration::new);
-        return CheckpointChoice.trial(study, Optional.ofNullable(trial), config,
-                (from, to) -> Checkpoints.download(from, to, hadoop));
     }
 
     private void summary(Synthesizer.Synthesis s, EncodedText encoded, CheckpointChoice choice, int limit,

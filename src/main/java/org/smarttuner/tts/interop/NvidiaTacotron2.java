@@ -27,7 +27,7 @@ import org.smarttuner.tts.model.ModelSettings;
  *     {@code _reverse} half is our backward LSTM.</li>
  * <li>Batch norm: ours {@code gamma/beta} are PyTorch's {@code weight/bias};
  *     {@code num_batches_tracked} is not used (momentum is fixed) and is written as 0.</li>
- * <li>The embedding: our symbols are NVIDIA's first 66 (pad, punctuation, letters; no ARPAbet),
+ * <li>The embedding: our symbols are NVIDIA's first 64 (pad, hyphen, punctuation, letters; no ARPAbet),
  *     with the same ids, so reading takes the file's first rows and writing pads with zero rows up
  *     to NVIDIA's 148.</li>
  * <li>{@code attention.v} is kept as (1, A, 1) here, (1, A) in NVIDIA's {@code v.linear_layer}.</li>

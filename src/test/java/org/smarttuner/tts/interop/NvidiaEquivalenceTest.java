@@ -51,7 +51,7 @@ class NvidiaEquivalenceTest {
         int nMels = 80;
         for (String file : new String[] {"nvidia.pt", "bare.pt", "nvidia.safetensors"}) {
             StateFile f = WeightFiles.read(dir.resolve(file));
-            Map<String, HostTensor> ours = NvidiaTacotron2.toOurs(file, f.tensors(), s, 66, nMels, Set.of());
+            Map<String, HostTensor> ours = NvidiaTacotron2.toOurs(file, f.tensors(), s, org.smarttuner.tts.text.Symbols.count(), nMels, Set.of());
             Map<String, HostTensor> out = forward(s, nMels, ours, io);
             for (String k : new String[] {"mel", "mel_postnet", "gate", "alignments"}) {
                 double err = relativeError(out.get(k), io.get(k));
@@ -89,7 +89,7 @@ class NvidiaEquivalenceTest {
     /** The loaded arrays as the model holds them (weights and batch-norm statistics). */
     private static Map<String, HostTensor> modelArrays(ModelSettings s, int nMels, Map<String, HostTensor> ours) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Tacotron2 model = new Tacotron2(s, 66, nMels, m, Device.cpu(), EngineTensors.toArrays(ours, m));
+            Tacotron2 model = new Tacotron2(s, org.smarttuner.tts.text.Symbols.count(), nMels, m, Device.cpu(), EngineTensors.toArrays(ours, m));
             return EngineTensors.fromArrays(model.params().all());
         }
     }
@@ -97,7 +97,7 @@ class NvidiaEquivalenceTest {
     private static Map<String, HostTensor> forward(ModelSettings s, int nMels, Map<String, HostTensor> ours,
             Map<String, HostTensor> io) {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
-            Tacotron2 model = new Tacotron2(s, 66, nMels, m, Device.cpu(), EngineTensors.toArrays(ours, m));
+            Tacotron2 model = new Tacotron2(s, org.smarttuner.tts.text.Symbols.count(), nMels, m, Device.cpu(), EngineTensors.toArrays(ours, m));
             HostTensor text = io.get("text");
             HostTensor mels = io.get("mels");
             long b = text.dim(0);

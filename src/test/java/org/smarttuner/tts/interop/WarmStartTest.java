@@ -25,7 +25,7 @@ import org.smarttuner.tts.train.TrainingSettings;
 
 /** training.init_from: NVIDIA's files and ours, what is left out, and every refusal. */
 class WarmStartTest {
-    private static final int SYMBOLS = 66;
+    private static final int SYMBOLS = org.smarttuner.tts.text.Symbols.count();
     private static final int MELS = 20;
 
     @TempDir
