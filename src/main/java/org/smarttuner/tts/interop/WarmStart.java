@@ -27,7 +27,7 @@ import org.smarttuner.tts.train.Checkpoint;
  * for our own checkpoints our names are accepted too.
  *
  * <p>The mapped weights are kept for the next trial in the same JVM (one entry, keyed by the file's
- * path, size and modification time and the model's sizes), so an executor reads the file once
+ * path, size and modification time and the model's sizes, not its dropouts), so an executor reads the file once
  * however many trials it runs.
  */
 public final class WarmStart {
@@ -54,8 +54,10 @@ public final class WarmStart {
             throw new CheckpointFormatException("training.init_from: " + file + " does not exist (on this machine: "
                     + "an executor needs it on a path every node sees, e.g. a shared or /dbfs mount)");
         }
-        Key key = new Key(file, Files.size(file), Files.getLastModifiedTime(file).toMillis(), model.toString(),
-                nSymbols, nMels, List.copyOf(ignore));
+        // the sizes, not the whole model section: trials that tune a dropout share the mapped weights
+        String sizes = NvidiaTacotron2.sizes(model, nMels) + ", r=" + model.nFramesPerStep();
+        Key key = new Key(file, Files.size(file), Files.getLastModifiedTime(file).toMillis(), sizes, nSymbols, nMels,
+                List.copyOf(ignore));
         synchronized (LOCK) {
             if (key.equals(cachedKey)) {
                 return cached;

@@ -87,6 +87,19 @@ class WarmStartTest {
     }
 
     @Test
+    void trialsThatTuneOnlyDropoutsShareOneReadOfTheFile() throws IOException {
+        ModelSettings s = TestBatches.tiny();
+        Path pt = nvidiaFile(s, 16, "shared.pt");
+        ModelSettings otherDropout = new ModelSettings("small", 16, 2, 5, 16, 0.3, 32, 16, 4, 7, 32, 16, 0.5, 16, 5, 3,
+                0.5, 1, 0.25, 0.05, 0.5, 50);
+        WarmStart.Loaded first = WarmStart.load(pt.toString(), s, SYMBOLS, MELS, List.of());
+        org.junit.jupiter.api.Assertions.assertSame(first, WarmStart.load(pt.toString(), otherDropout, SYMBOLS, MELS,
+                List.of()));
+        org.junit.jupiter.api.Assertions.assertNotSame(first, WarmStart.load(pt.toString(), s, SYMBOLS, MELS,
+                TrainingSettings.DEFAULT_INIT_IGNORE));
+    }
+
+    @Test
     void otherModelSizesAreNamedWithBothValues() throws IOException {
         ModelSettings s = TestBatches.tiny();
         Path pt = nvidiaFile(s, 13, "m.pt");
