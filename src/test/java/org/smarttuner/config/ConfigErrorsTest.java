@@ -33,6 +33,25 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void aWarmStartFileThatIsNotThereIsNamed() {
+        ConfigError e = only(t.errors(VALID, "training.init_from=weights/tacotron2_statedict.pt"), "training.init_from");
+        assertMessage(e, "tacotron2_statedict.pt does not exist", "NVIDIA's Tacotron2");
+        ConfigError list = only(t.errors(VALID, "training.init_ignore={a: 1}"), "training.init_ignore");
+        assertMessage(list, "must be a list of strings");
+    }
+
+    @Test
+    void warmStartSettingsLoad() throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("w.pt"), "x");
+        TunerConfig c = t.load(VALID + "  init_from: w.pt\n  init_ignore: [embedding.weight, decoder.gate_layer.linear_layer.bias]\n");
+        assertEquals(dir.resolve("w.pt").toString(), c.training().initFrom());
+        assertEquals(java.util.List.of("embedding.weight", "decoder.gate_layer.linear_layer.bias"), c.training().initIgnore());
+        assertEquals(java.util.List.of(), t.load(VALID, "training.init_ignore=[]").training().initIgnore());
+        assertEquals(java.util.List.of("embedding.weight"), t.load(VALID).training().initIgnore());
+        assertEquals("", t.load(VALID).training().initFrom());
+    }
+
+    @Test
     void unknownKeySuggestsTheNearestValidOne() {
         ConfigError e = only(t.errors(VALID.replace("n_trials: 10", "n_trails: 10")), "study.n_trails");
         assertEquals(3, e.source().line());
