@@ -26,12 +26,16 @@ final class TellCommand implements Callable<Integer> {
     @Option(names = "--trial-number", required = true, description = "The number ask printed.")
     int number;
 
-    @Option(names = "--values", arity = "0..*", description = "The objective value (one: single objective).")
-    List<Double> values;
+    @Option(names = "--values", arity = "0..*", description = "The objective value (one: single objective); "
+            + "nan, inf and -inf as Python writes them. A nan makes the trial FAIL, as in Optuna.")
+    List<String> values;
 
     @Option(names = "--state", defaultValue = "complete", description = "complete, pruned or fail (default: "
             + "${DEFAULT-VALUE}).")
     String state;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--skip-if-finished", description = "Succeed silently when the trial is already finished.")
     boolean skipIfFinished;
@@ -47,7 +51,7 @@ final class TellCommand implements Callable<Integer> {
         if (values != null && values.size() > 1) {
             throw new UsageException("--values: " + values.size() + " values given; studies here have one objective");
         }
-        Optional<Double> value = values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
+        Optional<Double> value = values == null || values.isEmpty() ? Optional.empty() : Optional.of(number(values.get(0)));
         if (s == TrialState.COMPLETE && value.isEmpty()) {
             throw new UsageException("--values is required with --state complete");
         }
@@ -71,6 +75,34 @@ final class TellCommand implements Callable<Integer> {
                 return new Update<>(List.of(t), t);
             });
         }
+        if (value.isPresent() && Double.isNaN(value.get()) && s == TrialState.COMPLETE) {
+            // Optuna's CLI warns the same way and records the trial as FAIL
+            spec.commandLine().getErr().println("trial " + number + " failed because the value nan is not acceptable; "
+                    + "it is recorded as FAIL");
+        }
         return Main.OK;
+    }
+
+    /** A float as Python prints one: also nan, inf, -inf, infinity (any case). */
+    static double number(String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        switch (t) {
+            case "nan", "+nan", "-nan" -> {
+                return Double.NaN;
+            }
+            case "inf", "+inf", "infinity", "+infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            default -> {
+                try {
+                    return Double.parseDouble(t);
+                } catch (NumberFormatException e) {
+                    throw new UsageException("--values: '" + text + "' is not a number (a float, nan, inf or -inf)");
+                }
+            }
+        }
     }
 }

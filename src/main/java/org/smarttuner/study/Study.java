@@ -164,12 +164,10 @@ public final class Study {
             for (String p : space.keySet()) {
                 params.put(p, fixed.containsKey(p) ? fixed.get(p) : sample.params().get(p));
             }
+            // Running trials already hold this point: draw again, a few times, then take it (as Optuna does; on
+            // a space smaller than the number of workers, duplicates cannot be avoided).
             if (!fixed.isEmpty() || !taken.contains(params)) {
                 break;
-            }
-            if (draw == 2 * MAX_DRAWS - 1) {
-                throw new StudyException("study '" + name + "': cannot find a point of the search space that no "
-                        + "running trial has (" + taken.size() + " running); ask for fewer trials at once");
             }
         }
         for (Map.Entry<String, Double> e : params.entrySet()) {
@@ -220,7 +218,7 @@ public final class Study {
         return out;
     }
 
-    /** Finishes a trial with its objective value. NaN is refused: tell FAIL for a broken run. */
+    /** Finishes a trial with its objective value; a NaN value makes it FAIL, as in Optuna. */
     public synchronized FrozenTrial tell(int number, double value) {
         return tell(number, TrialState.COMPLETE, Optional.of(value));
     }
@@ -236,7 +234,12 @@ public final class Study {
             throw new StudyException("a trial can be told COMPLETE, PRUNED or FAIL, not " + state);
         }
         if (value.isPresent() && Double.isNaN(value.get())) {
-            throw new StudyException("trial " + number + ": the value is NaN; tell the trial FAIL instead");
+            // Optuna: "The value nan is not acceptable", and the trial is FAIL (a PRUNED one keeps its state and
+            // takes its last reported value instead)
+            value = Optional.empty();
+            if (state == TrialState.COMPLETE) {
+                state = TrialState.FAIL;
+            }
         }
         if (state == TrialState.COMPLETE && value.isEmpty()) {
             throw new StudyException("trial " + number + ": COMPLETE needs a value");

@@ -98,6 +98,13 @@ class AskTellCommandsTest {
         assertTrue(twice.err().contains("is COMPLETE"), twice.err());
         assertEquals(0, run("tell", "--storage", url, "--study-name", "s", "--trial-number", "0", "--values", "2",
                 "--skip-if-finished").code());
+        run("ask", "--storage", url, "--study-name", "s", "--search-space", SPACE);
+        Run nan = run("tell", "--storage", url, "--study-name", "s", "--trial-number", "1", "--values", "nan");
+        assertEquals(0, nan.code(), nan.err());
+        assertTrue(nan.err().contains("recorded as FAIL"), nan.err());
+        Run notNumber = run("tell", "--storage", url, "--study-name", "s", "--trial-number", "1", "--values", "abc");
+        assertEquals(Main.USAGE_ERROR, notNumber.code());
+        assertTrue(notNumber.err().contains("'abc' is not a number"), notNumber.err());
         Run badUrl = run("trials", "--storage", "mysql://h/db", "--study-name", "s");
         assertEquals(Main.USAGE_ERROR, badUrl.code());
         assertTrue(badUrl.err().contains("sqlite:///"), badUrl.err());

@@ -62,8 +62,6 @@ class StudyTest {
     void tellRejectsWrongStatesAndValues() {
         Study s = study(1);
         FrozenTrial t = s.ask(Spaces.box(1, 0, 1));
-        StudyException nan = assertThrows(StudyException.class, () -> s.tell(t.number(), Double.NaN));
-        assertTrue(nan.getMessage().contains("NaN"), nan.getMessage());
         StudyException noValue = assertThrows(StudyException.class,
                 () -> s.tell(t.number(), TrialState.COMPLETE, Optional.empty()));
         assertTrue(noValue.getMessage().contains("needs a value"), noValue.getMessage());
@@ -74,6 +72,21 @@ class StudyTest {
         assertTrue(missing.getMessage().contains("no trial 7"), missing.getMessage());
         assertThrows(StudyException.class, () -> s.ask(Map.of()));
         assertThrows(StudyException.class, () -> s.ask(0, Spaces.box(1, 0, 1)));
+    }
+
+    @Test
+    void aNanValueMakesTheTrialFailAsInOptunaAndFreesItsPoint() {
+        Study s = study(1);
+        FrozenTrial t = s.ask(Spaces.box(1, 0, 1));
+        FrozenTrial told = s.tell(t.number(), Double.NaN);
+        assertEquals(TrialState.FAIL, told.state());
+        assertTrue(told.value().isEmpty());
+        assertTrue(s.trial(t.number()).state().isFinished(), "not left RUNNING");
+        FrozenTrial p = s.ask(Spaces.box(1, 0, 1));
+        s.report(p.number(), 0, 2.5);
+        FrozenTrial pruned = s.tell(p.number(), TrialState.PRUNED, Optional.of(Double.NaN));
+        assertEquals(TrialState.PRUNED, pruned.state());
+        assertEquals(2.5, pruned.value().orElseThrow(), "a pruned trial takes its last reported value");
     }
 
     @Test
@@ -119,8 +132,20 @@ class StudyTest {
             Set<Map<String, Object>> points = new HashSet<>();
             batch.forEach(t -> points.add(t.params()));
             assertEquals(6, points.size(), "seed " + seed + ": " + points);
-            StudyException full = assertThrows(StudyException.class, () -> s.ask(space));
-            assertTrue(full.getMessage().contains("running trial"), full.getMessage());
+            // every point is running: Optuna allows a duplicate rather than failing the ask
+            FrozenTrial seventh = s.ask(space);
+            assertTrue(points.contains(seventh.params()), seventh.params().toString());
+        }
+    }
+
+    @Test
+    void moreWorkersThanPointsGetDuplicatesNotAnError() {
+        Map<String, Distribution> space = Map.of("c", CategoricalDistribution.of("a", "b"));
+        for (long seed = 0; seed < 3; seed++) {
+            Study s = study(seed);
+            List<FrozenTrial> three = s.ask(3, space);
+            assertEquals(3, three.size());
+            assertEquals(2, three.stream().map(FrozenTrial::params).distinct().count(), "both choices, one twice");
         }
     }
 

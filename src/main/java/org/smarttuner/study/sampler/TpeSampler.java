@@ -54,8 +54,22 @@ public final class TpeSampler implements Sampler {
     }
 
     @Override
-    public Sample sample(StudyHistory history, int number, int draw, Map<String, Distribution> space) {
+    public Sample sample(StudyHistory history, int number, int draw, Map<String, Distribution> fullSpace) {
+        // As Optuna: a distribution with one value (low == high, one choice) is left out of the model (its
+        // kernels would have zero width, every candidate would score NaN) and given its only value.
+        Map<String, Distribution> space = new LinkedHashMap<>();
+        Map<String, Double> single = new LinkedHashMap<>();
+        fullSpace.forEach((name, d) -> {
+            if (d.isSingle()) {
+                single.put(name, RandomSampler.draw(Rng.of(seed, number, draw), Map.of(name, d)).get(name));
+            } else {
+                space.put(name, d);
+            }
+        });
         Map<String, Double> out = new LinkedHashMap<>();
+        if (space.isEmpty()) {
+            return Sample.of(inOrder(fullSpace, out, single));
+        }
         Prepared whole = prepare(history, space);
         if (options.multivariate()) {
             out.putAll(sampleJoint(whole, space, Rng.of(seed, number, draw, 0x54504531L)));
@@ -71,7 +85,16 @@ public final class TpeSampler implements Sampler {
                 out.putAll(sampleJoint(mine, one, rng));
             }
         }
-        return Sample.of(out);
+        return Sample.of(inOrder(fullSpace, out, single));
+    }
+
+    private static Map<String, Double> inOrder(Map<String, Distribution> space, Map<String, Double> sampled,
+            Map<String, Double> single) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (String name : space.keySet()) {
+            out.put(name, sampled.containsKey(name) ? sampled.get(name) : single.get(name));
+        }
+        return out;
     }
 
     /** Trials a (sub)space can learn from, and their below/above split (computed once, on demand). */

@@ -15,6 +15,7 @@ import org.smarttuner.study.Study;
 import org.smarttuner.study.StudyDirection;
 import org.smarttuner.study.TrialState;
 import org.smarttuner.study.distribution.Distribution;
+import org.smarttuner.study.distribution.FloatDistribution;
 import org.smarttuner.study.pruner.NopPruner;
 
 class TpeSamplerTest {
@@ -136,5 +137,33 @@ class TpeSamplerTest {
             }
         }
         return sum / pairs;
+    }
+
+    /**
+     * A one-value float (low == high, as `ask --search-space` or a study Optuna wrote can give) is left
+     * out of the model: multivariate TPE proposes for the other parameters exactly what it proposes
+     * without it (before, its zero-width kernels scored every candidate NaN and switched the
+     * acquisition off).
+     */
+    @Test
+    void aSinglePointParameterIsLeftOutOfTheModel() {
+        Map<String, Distribution> withSingle = new java.util.LinkedHashMap<>(Spaces.box(3, -5, 5));
+        withSingle.put("fixed", FloatDistribution.of(2.0, 2.0));
+        Map<String, Distribution> without = Spaces.box(3, -5, 5);
+        TpeSampler.Options multivariate = new TpeSampler.Options(5, 24, true, false);
+        Study a = Study.create("a", StudyDirection.MINIMIZE, new TpeSampler(3, multivariate), new NopPruner());
+        Study b = Study.create("b", StudyDirection.MINIMIZE, new TpeSampler(3, multivariate), new NopPruner());
+        for (int i = 0; i < 25; i++) {
+            FrozenTrial ta = a.ask(withSingle);
+            FrozenTrial tb = b.ask(without);
+            assertEquals(2.0, (Double) ta.params().get("fixed"));
+            for (String k : without.keySet()) {
+                assertEquals(tb.params().get(k), ta.params().get(k), "trial " + i + " " + k);
+            }
+            a.tell(ta.number(), Spaces.sphere(tb.params()));
+            b.tell(tb.number(), Spaces.sphere(tb.params()));
+        }
+        assertTrue(best(new TpeSampler(3, multivariate), withSingle, 40) < best(new RandomSampler(3), withSingle, 40),
+                "the acquisition works with a single-point parameter in the space");
     }
 }
