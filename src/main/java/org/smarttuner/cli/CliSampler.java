@@ -50,7 +50,7 @@ final class CliSampler {
         long seed = kw.has("seed") ? kw.get("seed").asLong() : Rng.freshSeed();
         return switch (kind) {
             case "tpe" -> new TpeSampler(seed, new TpeSampler.Options(kw.path("n_startup_trials").asInt(10),
-                    kw.path("n_ei_candidates").asInt(24), kw.path("multivariate").asBoolean(false),
+                    kw.path("n_ei_candidates").asInt(24), kw.path("multivariate").asBoolean(true),
                     kw.path("constant_liar").asBoolean(true)));
             case "cmaes" -> new CmaEsSampler(seed, new CmaEsSampler.Options(kw.path("n_startup_trials").asInt(1),
                     kw.has("sigma0") ? Optional.of(kw.get("sigma0").asDouble()) : Optional.empty(),

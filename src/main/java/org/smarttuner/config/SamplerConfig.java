@@ -36,7 +36,7 @@ public record SamplerConfig(
         Optional<Long> seed = r.optInteger("seed", Range.ANY);
         int startup = 10;
         int ei = 24;
-        boolean multivariate = false;
+        boolean multivariate = true;
         boolean liar = true;
         Optional<Double> sigma0 = Optional.empty();
         Optional<Integer> popsize = Optional.empty();
@@ -47,7 +47,7 @@ public record SamplerConfig(
         }
         if (type.equals("tpe")) {
             ei = r.intValue("n_ei_candidates", 24, Range.closed(1, 100_000));
-            multivariate = r.bool("multivariate", false);
+            multivariate = r.bool("multivariate", true);
             liar = r.bool("constant_liar", true);
         }
         if (type.equals("cmaes")) {

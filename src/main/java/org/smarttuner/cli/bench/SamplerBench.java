@@ -29,7 +29,8 @@ public final class SamplerBench {
     public static LongFunction<Sampler> sampler(String name) {
         return switch (name) {
             case "random" -> RandomSampler::new;
-            case "tpe" -> TpeSampler::new;
+            // "tpe" is the univariate one (multivariate=False in Optuna), no longer the default
+            case "tpe" -> s -> new TpeSampler(s, new TpeSampler.Options(10, 24, false, true));
             case "tpe-multivariate" -> s -> new TpeSampler(s, new TpeSampler.Options(10, 24, true, true));
             case "cmaes" -> s -> new CmaEsSampler(s, CmaEsSampler.Options.defaults(), new TpeSampler(s), m -> { });
             default -> throw new IllegalArgumentException("unknown sampler '" + name

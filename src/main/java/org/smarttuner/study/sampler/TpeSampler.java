@@ -32,8 +32,9 @@ public final class TpeSampler implements Sampler {
             }
         }
 
+        /** Optuna 5's: multivariate (one joint Parzen estimator over all parameters), constant liar on. */
         public static Options defaults() {
-            return new Options(10, 24, false, true);
+            return new Options(10, 24, true, true);
         }
     }
 

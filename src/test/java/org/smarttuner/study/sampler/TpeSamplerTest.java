@@ -57,6 +57,8 @@ class TpeSamplerTest {
         TpeSampler.Options o = TpeSampler.Options.defaults();
         assertEquals(10, o.nStartupTrials());
         assertEquals(24, o.nEiCandidates());
+        assertTrue(o.multivariate(), "Optuna 5: multivariate for a single objective");
+        assertTrue(o.constantLiar(), "Optuna 5: constant_liar=True");
         assertEquals(1, TpeSampler.gamma(1));
         assertEquals(10, TpeSampler.gamma(100));
         assertEquals(25, TpeSampler.gamma(1000));
