@@ -3,6 +3,7 @@ package org.smarttuner.tts.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class TrainingSession {
     private final Adam adam;
     private final LearningRateSchedule schedule;
     private final Tacotron2Loss loss;
+    private final SkippedSteps skipped = new SkippedSteps();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainingSession.class);
 
     /** A fresh model initialised from the engine's generator, seeded from the trial seed. */
     public static TrainingSession fresh(ModelSettings m, TrainingSettings t, int nSymbols, int nMels,
@@ -117,9 +120,20 @@ public final class TrainingSession {
         deferred.addTo(grads, scope);
         double norm = GradientClipping.clip(grads.values(), settings.gradClipNorm());
         if (!Double.isFinite(norm)) {
-            throw new NonFiniteLossException("non-finite gradient norm (" + norm + ") at epoch " + (epoch + 1)
-                    + ", optimizer step " + stepNo + " (loss " + value + ", learning rate " + lr + ")");
+            // a finite loss with an overflowing backward pass: drop the step, keep the weights (SkippedSteps)
+            for (NDArray g : grads.values()) {
+                g.set(new NDIndex("..."), 0f);
+            }
+            if (skipped.skip()) {
+                throw new NonFiniteLossException("non-finite gradient norm (" + norm + ") in " + skipped.inARow()
+                        + " optimizer steps in a row, the last at epoch " + (epoch + 1) + ", optimizer step " + stepNo
+                        + " (loss " + value + ", learning rate " + lr + ")");
+            }
+            LOG.warn("epoch {}: optimizer step {} skipped, the gradient norm was {} at a finite loss {}; the weights "
+                    + "are unchanged ({} skipped in this segment)", epoch + 1, stepNo, norm, value, skipped.total());
+            return new StepStats(value, norm, lr);
         }
+        skipped.taken();
         adam.update(params, grads, lr, scope);
         for (NDArray g : grads.values()) {
             g.subi(g);
