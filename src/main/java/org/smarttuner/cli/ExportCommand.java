@@ -41,13 +41,8 @@ final class ExportCommand implements Callable<Integer> {
     @Mixin
     StudySourceOptions source;
 
-    @Option(names = "--trial", paramLabel = "N", description = "Export this trial's recorded checkpoint, with its "
-            + "model settings (default: the best completed trial).")
-    Integer trial;
-
-    @Option(names = "--checkpoint", paramLabel = "PATH", description = "Export this checkpoint file, with the "
-            + "configuration's model settings.")
-    Path checkpoint;
+    @Mixin
+    CheckpointOptions which;
 
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The file to write: "
             + "*.pt or *.pth (PyTorch) or *.safetensors.")
@@ -63,10 +58,10 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CheckpointChoice.checkOptions(checkpoint, trial, source, "export");
+        which.check(source, "export");
         boolean safetensors = kind(output);
         TunerConfig config = options.load();
-        CheckpointChoice choice = CheckpointChoice.choose(checkpoint, trial, source, config);
+        CheckpointChoice choice = which.choose(source, config);
         try {
             choice.checkModelSettings();
             Checkpoint c;

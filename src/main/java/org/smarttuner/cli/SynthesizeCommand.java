@@ -49,13 +49,8 @@ final class SynthesizeCommand implements Callable<Integer> {
     @Mixin
     StudySourceOptions source;
 
-    @Option(names = "--trial", paramLabel = "N", description = "Speak with this trial's recorded checkpoint and "
-            + "model settings (default: the best completed trial).")
-    Integer trial;
-
-    @Option(names = "--checkpoint", paramLabel = "PATH", description = "Speak with this checkpoint file and the "
-            + "configuration's model settings instead of a study trial's.")
-    Path checkpoint;
+    @Mixin
+    CheckpointOptions which;
 
     @Option(names = "--text", required = true, paramLabel = "TEXT", description = "What to say (cleaned with "
             + "data.text_cleaners; characters without a symbol are handled per data.unknown_chars).")
@@ -92,7 +87,7 @@ final class SynthesizeCommand implements Callable<Integer> {
         Optional<SynthesisFiles.Reference> ref = reference == null ? Optional.empty()
                 : Optional.of(new SynthesisFiles.Reference(reference.toAbsolutePath().normalize(),
                         referenceMel(reference, audio)));
-        CheckpointChoice choice = CheckpointChoice.choose(checkpoint, trial, source, config);
+        CheckpointChoice choice = which.choose(source, config);
         try {
             choice.checkModelSettings();
             Optional<Synthesizer.Judging> judging = ref.map(r -> new Synthesizer.Judging(r.mel(),
@@ -119,7 +114,7 @@ final class SynthesizeCommand implements Callable<Integer> {
 
     /** What picocli cannot check, before anything is read. */
     private void checkOptions() {
-        CheckpointChoice.checkOptions(checkpoint, trial, source, "speak with");
+        which.check(source, "speak with");
         if (iterations < 1) {
             throw new UsageException("--griffin-lim-iterations must be >= 1, got " + iterations);
         }

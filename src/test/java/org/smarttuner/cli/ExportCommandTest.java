@@ -48,20 +48,7 @@ class ExportCommandTest {
 
     @BeforeAll
     static void trainedStudy() throws Exception {
-        String yaml = """
-                study: {name: syn, n_trials: 2}
-                search_space:
-                  p_attention_dropout: {type: float, low: 0.0, high: 0.3}
-                data: {corpus: synthetic, path: DIR/data, size: 8, val_fraction: 0.25}
-                model: {preset: small, symbols_embedding_dim: 16, encoder_n_convolutions: 1, encoder_embedding_dim: 16,
-                        attention_rnn_dim: 32, attention_dim: 16, attention_location_n_filters: 4,
-                        attention_location_kernel_size: 7, decoder_rnn_dim: 32, prenet_dim: 16,
-                        postnet_embedding_dim: 16, postnet_n_convolutions: 2, n_frames_per_step: 1,
-                        max_decoder_steps: 40}
-                training: {epochs: 1, batch_size: 4, free_run_utterances: 1}
-                execution: {device: cpu, checkpoint_dir: DIR/ck}
-                output: {delta_path: DIR/delta, sqlite_path: DIR/study.db}
-                """.replace("DIR", dir.toAbsolutePath().toString());
+        String yaml = SynthesizeCommandTest.tinyStudyConfig(dir, 1);
         configFile = dir.resolve("syn.yaml");
         Files.writeString(configFile, yaml);
         TunerConfig config = new ConfigLoader(k -> null, dir).loadText(yaml, configFile.toString(), List.of(), Map.of());

@@ -62,20 +62,7 @@ class SynthesizeCommandTest {
 
     @BeforeAll
     static void trainedStudy() throws Exception {
-        String yaml = """
-                study: {name: syn, n_trials: 4}
-                search_space:
-                  p_attention_dropout: {type: float, low: 0.0, high: 0.3}
-                data: {corpus: synthetic, path: DIR/data, size: 8, val_fraction: 0.25}
-                model: {preset: small, symbols_embedding_dim: 16, encoder_n_convolutions: 1, encoder_embedding_dim: 16,
-                        attention_rnn_dim: 32, attention_dim: 16, attention_location_n_filters: 4,
-                        attention_location_kernel_size: 7, decoder_rnn_dim: 32, prenet_dim: 16,
-                        postnet_embedding_dim: 16, postnet_n_convolutions: 2, n_frames_per_step: 2,
-                        max_decoder_steps: 40, p_attention_dropout: 0.1}
-                training: {epochs: 1, batch_size: 4, free_run_utterances: 1}
-                execution: {device: cpu, checkpoint_dir: DIR/ck}
-                output: {delta_path: DIR/delta, sqlite_path: DIR/study.db}
-                """.replace("DIR", dir.toAbsolutePath().toString());
+        String yaml = tinyStudyConfig(dir, 2);
         configFile = dir.resolve("syn.yaml");
         Files.writeString(configFile, yaml);
         config = new ConfigLoader(k -> null, dir).loadText(yaml, configFile.toString(), List.of(), Map.of());
@@ -106,6 +93,24 @@ class SynthesizeCommandTest {
             st.writeTrials("unfinished", List.of(trial(0, TrialState.FAIL, null, Map.of()),
                     trial(1, TrialState.RUNNING, null, Map.of())));
         }
+    }
+
+    /** A tiny Tacotron2 study on the synthetic corpus under {@code dir}, {@code r} frames a decoder step. */
+    static String tinyStudyConfig(Path dir, int r) {
+        return """
+                study: {name: syn, n_trials: 4}
+                search_space:
+                  p_attention_dropout: {type: float, low: 0.0, high: 0.3}
+                data: {corpus: synthetic, path: DIR/data, size: 8, val_fraction: 0.25}
+                model: {preset: small, symbols_embedding_dim: 16, encoder_n_convolutions: 1, encoder_embedding_dim: 16,
+                        attention_rnn_dim: 32, attention_dim: 16, attention_location_n_filters: 4,
+                        attention_location_kernel_size: 7, decoder_rnn_dim: 32, prenet_dim: 16,
+                        postnet_embedding_dim: 16, postnet_n_convolutions: 2, n_frames_per_step: FRAMES_PER_STEP,
+                        max_decoder_steps: 40, p_attention_dropout: 0.1}
+                training: {epochs: 1, batch_size: 4, free_run_utterances: 1}
+                execution: {device: cpu, checkpoint_dir: DIR/ck}
+                output: {delta_path: DIR/delta, sqlite_path: DIR/study.db}
+                """.replace("DIR", dir.toAbsolutePath().toString()).replace("FRAMES_PER_STEP", String.valueOf(r));
     }
 
     static FrozenTrial trial(int n, TrialState state, Double value, Map<String, Object> sys) {
