@@ -50,8 +50,48 @@ public final class Main implements Runnable {
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
     }
 
+    /** The verbs that take {@code --storage} (Optuna's CLI also takes it before the verb). */
+    static final java.util.Set<String> STORAGE_VERBS = java.util.Set.of("create-study", "ask", "tell", "trials",
+            "best-trial", "delete-study");
+
+    /**
+     * Optuna's CLI takes {@code --storage URL} before the verb as well as after it
+     * ({@code optuna --storage sqlite:///x.db ask ...}): such a leading option is moved after the verb.
+     */
+    static String[] storageAfterVerb(String[] args) {
+        java.util.List<String> leading = new java.util.ArrayList<>();
+        java.util.List<String> moved = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < args.length && args[i].startsWith("-")) {
+            if (args[i].equals("--storage") && i + 1 < args.length) {
+                moved.add(args[i]);
+                moved.add(args[i + 1]);
+                i += 2;
+            } else if (args[i].startsWith("--storage=")) {
+                moved.add(args[i]);
+                i++;
+            } else {
+                leading.add(args[i]);
+                i++;
+            }
+        }
+        if (moved.isEmpty() || i >= args.length || !STORAGE_VERBS.contains(args[i])) {
+            return args;
+        }
+        java.util.List<String> out = new java.util.ArrayList<>(leading);
+        out.add(args[i]);
+        out.addAll(moved);
+        out.addAll(java.util.Arrays.asList(args).subList(i + 1, args.length));
+        return out.toArray(String[]::new);
+    }
+
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = new CommandLine(new Main()) {
+            @Override
+            public int execute(String... args) {
+                return super.execute(storageAfterVerb(args));
+            }
+        };
         cl.setOut(out);
         cl.setErr(err);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -156,4 +156,22 @@ class AskTellCommandsTest {
         }
         assertEquals(0, run("ask", "--storage", url, "--study-name", "t", "--search-space", SPACE).code());
     }
+
+    @Test
+    void storageBeforeTheVerbWorksAsInOptunasCli() {
+        String url = "sqlite:///" + dir.resolve("before.db");
+        Run created = run("--storage", url, "create-study", "--study-name", "b", "--direction", "minimize");
+        assertEquals(0, created.code(), created.err());
+        Run asked = run("--storage=" + url, "ask", "--study-name", "b", "--search-space", SPACE);
+        assertEquals(0, asked.code(), asked.err());
+        assertEquals(0, run("--storage", url, "tell", "--study-name", "b", "--trial-number", "0", "--values", "0.5")
+                .code());
+        Run trials = run("trials", "--storage", url, "--study-name", "b");
+        assertEquals(0, trials.code(), trials.err());
+        assertTrue(trials.out().contains("0.5"), trials.out());
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"--verbose", "ask", "--storage", "u", "-x"},
+                Main.storageAfterVerb(new String[] {"--verbose", "--storage", "u", "ask", "-x"}));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"--storage", "u", "tune"},
+                Main.storageAfterVerb(new String[] {"--storage", "u", "tune"}), "left alone where no verb takes it");
+    }
 }
