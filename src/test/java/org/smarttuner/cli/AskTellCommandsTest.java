@@ -174,4 +174,23 @@ class AskTellCommandsTest {
         org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"--storage", "u", "tune"},
                 Main.storageAfterVerb(new String[] {"--storage", "u", "tune"}), "left alone where no verb takes it");
     }
+
+    @Test
+    void optunaStorageInTheEnvironmentStandsInForStorage() throws Exception {
+        String url = "sqlite:///" + dir.resolve("env.db");
+        assertEquals(0, run("create-study", "--storage", url, "--study-name", "e", "--direction", "minimize").code());
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                "org.smarttuner.cli.Main", "trials", "--study-name", "e").redirectErrorStream(true);
+        pb.environment().put("OPTUNA_STORAGE", url);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        if (System.getenv("OPTUNA_STORAGE") == null) {
+            Run none = run("trials", "--study-name", "e");
+            assertEquals(Main.USAGE_ERROR, none.code());
+            assertTrue(none.err().contains("--storage is required (or set OPTUNA_STORAGE)"), none.err());
+        }
+    }
 }
