@@ -179,8 +179,8 @@ class AskTellCommandsTest {
     void optunaStorageInTheEnvironmentStandsInForStorage() throws Exception {
         String url = "sqlite:///" + dir.resolve("env.db");
         assertEquals(0, run("create-study", "--storage", url, "--study-name", "e", "--direction", "minimize").code());
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder pb = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
                 "org.smarttuner.cli.Main", "trials", "--study-name", "e").redirectErrorStream(true);
         pb.environment().put("OPTUNA_STORAGE", url);
         Process p = pb.start();
