@@ -59,14 +59,6 @@ public record HostTensor(long[] shape, float[] data, boolean integer) {
         return new HostTensor(newShape, data, integer);
     }
 
-    /** Rows {@code from} (inclusive) to {@code to} (exclusive) of the first axis. */
-    public HostTensor rows(long from, long to) {
-        long row = shape[0] == 0 ? 0 : data.length / shape[0];
-        long[] s = shape.clone();
-        s[0] = to - from;
-        return new HostTensor(s, Arrays.copyOfRange(data, (int) (from * row), (int) (to * row)), integer);
-    }
-
     /** Columns {@code from} to {@code to} of a matrix. */
     public HostTensor columns(int from, int to) {
         requireMatrix();
