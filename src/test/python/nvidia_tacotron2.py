@@ -246,15 +246,14 @@ def make(a):
     opt.step()
     with torch.no_grad():
         mel, post, gate, align = m(text, lengths, mels)
-    m2 = m
-    ckpt = {"iteration": 1, "state_dict": m2.state_dict(), "optimizer": opt.state_dict(), "learning_rate": 1e-3}
+    ckpt = {"iteration": 1, "state_dict": m.state_dict(), "optimizer": opt.state_dict(), "learning_rate": 1e-3}
     torch.save(ckpt, os.path.join(a.out, "nvidia.pt"), _use_new_zipfile_serialization=not a.legacy)
-    torch.save(m2.state_dict(), os.path.join(a.out, "bare.pt"))
+    torch.save(m.state_dict(), os.path.join(a.out, "bare.pt"))
     from safetensors.torch import save_file
-    save_file({k: v.contiguous() for k, v in m2.state_dict().items()}, os.path.join(a.out, "nvidia.safetensors"))
+    save_file({k: v.contiguous() for k, v in m.state_dict().items()}, os.path.join(a.out, "nvidia.safetensors"))
     torch.save({"text": text, "text_lengths": lengths, "mels": mels, "mel": mel, "mel_postnet": post, "gate": gate,
                 "alignments": align}, os.path.join(a.out, "io.pt"))
-    print(json.dumps({"parameters": sum(p.numel() for p in m2.parameters()), "out": a.out}))
+    print(json.dumps({"parameters": sum(p.numel() for p in m.parameters()), "out": a.out}))
 
 
 def load_weights(path):
