@@ -221,11 +221,12 @@ final class BenchTargetCommand implements Callable<Integer> {
         PrunerConfig pruner = s.pruner();
         if (randomWithoutPruning) {
             sampler = new SamplerConfig("random", sampler.seed(), sampler.nStartupTrials(), sampler.nEiCandidates(),
-                    sampler.multivariate(), sampler.constantLiar(), sampler.sigma0(), sampler.popsize(),
+                    sampler.multivariate(), sampler.constantLiar(), sampler.group(), sampler.sigma0(), sampler.popsize(),
                     sampler.restartStrategy(), sampler.independentSampler());
             pruner = new PrunerConfig("none", pruner.nStartupTrials(), pruner.nWarmupSteps(), pruner.intervalSteps(),
                     pruner.minResource(), pruner.maxResource(), pruner.reductionFactor(),
-                    pruner.minEarlyStoppingRate(), pruner.lower(), pruner.upper(), Optional.empty(), pruner.minDelta());
+                    pruner.minEarlyStoppingRate(), pruner.bootstrapCount(), pruner.lower(), pruner.upper(),
+                    Optional.empty(), pruner.minDelta());
         }
         StudyConfig study = new StudyConfig(s.name(), metric.direction(), metric.name(), s.nTrials(), s.timeout(),
                 Optional.of(stopAt), s.maxFailures(), sampler, pruner);

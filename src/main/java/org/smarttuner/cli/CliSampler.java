@@ -36,7 +36,8 @@ final class CliSampler {
                     + "RandomSampler, GridSampler");
         };
         Set<String> allowed = switch (kind) {
-            case "tpe" -> Set.of("seed", "n_startup_trials", "n_ei_candidates", "multivariate", "constant_liar");
+            case "tpe" -> Set.of("seed", "n_startup_trials", "n_ei_candidates", "multivariate", "constant_liar",
+                    "group");
             case "cmaes" -> Set.of("seed", "n_startup_trials", "sigma0", "popsize", "restart_strategy");
             default -> Set.of("seed");
         };
@@ -51,7 +52,7 @@ final class CliSampler {
         return switch (kind) {
             case "tpe" -> new TpeSampler(seed, new TpeSampler.Options(kw.path("n_startup_trials").asInt(10),
                     kw.path("n_ei_candidates").asInt(24), kw.path("multivariate").asBoolean(true),
-                    kw.path("constant_liar").asBoolean(true)));
+                    kw.path("constant_liar").asBoolean(true), kw.path("group").asBoolean(false)));
             case "cmaes" -> new CmaEsSampler(seed, new CmaEsSampler.Options(kw.path("n_startup_trials").asInt(1),
                     kw.has("sigma0") ? Optional.of(kw.get("sigma0").asDouble()) : Optional.empty(),
                     kw.has("popsize") ? Optional.of(kw.get("popsize").asInt()) : Optional.empty(),

@@ -48,6 +48,9 @@ public final class ConfigPrinter {
         @SuppressWarnings("unchecked")
         Map<String, Object> pruner = (Map<String, Object>) study.get("pruner");
         pruner.keySet().retainAll(PrunerConfig.keysFor(config.study().pruner().type()));
+        if (config.study().pruner().type().equals("asha") && config.study().pruner().minResource().isEmpty()) {
+            pruner.put("min_resource", "auto");
+        }
         return tree;
     }
 

@@ -3,18 +3,20 @@ package org.smarttuner.config;
 import java.util.Optional;
 
 /**
- * Pruner settings. Every pruner also stops a trial at once on a NaN or infinite value; {@code
- * patience} wraps the chosen pruner so it only prunes after that many steps without improvement.
+ * Pruner settings. Every pruner also stops a trial at once on a NaN value; {@code patience} wraps
+ * the chosen pruner so it only prunes after that many steps without improvement. An empty
+ * {@code minResource} is ASHA's {@code min_resource: auto} (as Optuna's).
  */
 public record PrunerConfig(
         String type,
         int nStartupTrials,
         int nWarmupSteps,
         int intervalSteps,
-        int minResource,
+        Optional<Integer> minResource,
         Optional<Integer> maxResource,
         int reductionFactor,
         int minEarlyStoppingRate,
+        int bootstrapCount,
         Optional<Double> lower,
         Optional<Double> upper,
         Optional<Integer> patience,
@@ -28,8 +30,9 @@ public record PrunerConfig(
         switch (type) {
             case "median" -> keys.addAll(java.util.Set.of("n_startup_trials", "n_warmup_steps", "interval_steps"));
             case "asha" -> keys.addAll(java.util.Set.of("min_resource", "max_resource", "reduction_factor",
-                    "min_early_stopping_rate"));
-            case "hyperband" -> keys.addAll(java.util.Set.of("min_resource", "max_resource", "reduction_factor"));
+                    "min_early_stopping_rate", "bootstrap_count"));
+            case "hyperband" -> keys.addAll(java.util.Set.of("min_resource", "max_resource", "reduction_factor",
+                    "bootstrap_count"));
             case "threshold" -> keys.addAll(java.util.Set.of("lower", "upper", "n_warmup_steps"));
             default -> {
             }
@@ -42,10 +45,11 @@ public record PrunerConfig(
         int startup = 5;
         int warmup = 0;
         int interval = 1;
-        int minResource = 1;
+        Optional<Integer> minResource = Optional.of(1);
         Optional<Integer> maxResource = Optional.empty();
         int eta = 3;
         int minRate = 0;
+        int bootstrap = 0;
         Optional<Double> lower = Optional.empty();
         Optional<Double> upper = Optional.empty();
         switch (type) {
@@ -55,15 +59,34 @@ public record PrunerConfig(
                 interval = r.intValue("interval_steps", 1, Range.closed(1, 1_000_000));
             }
             case "asha", "hyperband" -> {
-                minResource = r.intValue("min_resource", 1, Range.closed(1, 1_000_000));
+                Object raw = r.raw("min_resource").filter(n -> n instanceof ConfigNode.Scalar)
+                        .map(n -> ((ConfigNode.Scalar) n).value()).orElse(null);
+                boolean auto = "auto".equals(raw);
+                if (auto && type.equals("hyperband")) {
+                    r.error("min_resource", "hyperband's min_resource cannot be auto (as in Optuna)",
+                            "an integer from 1 to 1000000");
+                } else if (raw instanceof String word && !auto && !word.strip().matches("[0-9.eE+-]+")) {
+                    r.error("min_resource", "must be a whole number or auto, got '" + word + "'",
+                            "an integer from 1 to 1000000, or auto (ASHA only: estimated from the first completed "
+                            + "trial, as Optuna)");
+                    raw = null;
+                }
+                minResource = auto ? Optional.empty() : raw == null && r.has("min_resource") ? Optional.of(1)
+                        : Optional.of(r.intValue("min_resource", 1, Range.closed(1, 1_000_000)));
                 maxResource = r.optInteger("max_resource", Range.closed(1, 1_000_000)).map(Long::intValue);
                 eta = r.intValue("reduction_factor", 3, Range.closed(2, 1000));
+                bootstrap = r.intValue("bootstrap_count", 0, Range.closed(0, 1_000_000));
                 if (type.equals("asha")) {
                     minRate = r.intValue("min_early_stopping_rate", 0, Range.closed(0, 100));
                 }
-                if (maxResource.isPresent() && maxResource.get() < minResource) {
+                if (auto && bootstrap > 0) {
+                    r.error("bootstrap_count", "bootstrap_count " + bootstrap + " needs a numeric min_resource, "
+                            + "not auto (as in Optuna, the two cannot be combined)",
+                            "bootstrap_count: 0, or min_resource: <integer>");
+                }
+                if (maxResource.isPresent() && minResource.isPresent() && maxResource.get() < minResource.get()) {
                     r.error("max_resource", "max_resource " + maxResource.get() + " is below min_resource "
-                            + minResource, "max_resource >= min_resource");
+                            + minResource.get(), "max_resource >= min_resource");
                 }
             }
             case "threshold" -> {
@@ -81,7 +104,7 @@ public record PrunerConfig(
         }
         Optional<Integer> patience = r.optInteger("patience", Range.closed(1, 1_000_000)).map(Long::intValue);
         double minDelta = r.number("min_delta", 0.0, Range.atLeast(0));
-        return new PrunerConfig(type, startup, warmup, interval, minResource, maxResource, eta, minRate, lower,
-                upper, patience, minDelta);
+        return new PrunerConfig(type, startup, warmup, interval, minResource, maxResource, eta, minRate, bootstrap,
+                lower, upper, patience, minDelta);
     }
 }

@@ -13,6 +13,7 @@ public record SamplerConfig(
         int nEiCandidates,
         boolean multivariate,
         boolean constantLiar,
+        boolean group,
         Optional<Double> sigma0,
         Optional<Integer> popsize,
         String restartStrategy,
@@ -24,7 +25,7 @@ public record SamplerConfig(
     public static java.util.Set<String> keysFor(String type) {
         return switch (type) {
             case "tpe" -> java.util.Set.of("type", "seed", "n_startup_trials", "n_ei_candidates", "multivariate",
-                    "constant_liar");
+                    "constant_liar", "group");
             case "cmaes" -> java.util.Set.of("type", "seed", "n_startup_trials", "sigma0", "popsize",
                     "restart_strategy", "independent_sampler");
             default -> java.util.Set.of("type", "seed");
@@ -38,6 +39,7 @@ public record SamplerConfig(
         int ei = 24;
         boolean multivariate = true;
         boolean liar = true;
+        boolean group = false;
         Optional<Double> sigma0 = Optional.empty();
         Optional<Integer> popsize = Optional.empty();
         String restart = "ipop";
@@ -49,6 +51,11 @@ public record SamplerConfig(
             ei = r.intValue("n_ei_candidates", 24, Range.closed(1, 100_000));
             multivariate = r.bool("multivariate", true);
             liar = r.bool("constant_liar", true);
+            group = r.bool("group", false);
+            if (group && !multivariate) {
+                r.error("group", "group: true needs multivariate: true (each group of parameters that appear "
+                        + "together is sampled jointly)", "group: false, or multivariate: true");
+            }
         }
         if (type.equals("cmaes")) {
             sigma0 = r.optNumber("sigma0", Range.greaterThan(0));
@@ -56,6 +63,6 @@ public record SamplerConfig(
             restart = r.choice("restart_strategy", "ipop", "none", "ipop");
             independent = r.choice("independent_sampler", "tpe", "tpe", "random");
         }
-        return new SamplerConfig(type, seed, startup, ei, multivariate, liar, sigma0, popsize, restart, independent);
+        return new SamplerConfig(type, seed, startup, ei, multivariate, liar, group, sigma0, popsize, restart, independent);
     }
 }

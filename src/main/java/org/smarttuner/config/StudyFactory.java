@@ -1,6 +1,7 @@
 package org.smarttuner.config;
 
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.smarttuner.study.Rng;
 import org.smarttuner.study.StudyDirection;
 import org.smarttuner.study.pruner.HyperbandPruner;
@@ -35,24 +36,28 @@ public final class StudyFactory {
                         c.popsize(), c.restartStrategy().equals("ipop")), independent);
             }
             case "tpe" -> new TpeSampler(seed, new TpeSampler.Options(c.nStartupTrials(), c.nEiCandidates(),
-                    c.multivariate(), c.constantLiar()));
+                    c.multivariate(), c.constantLiar(), c.group()));
             default -> throw new IllegalArgumentException("unknown sampler type '" + c.type() + "'; allowed: "
                     + String.join(", ", SamplerConfig.TYPES));
         };
     }
 
     /**
-     * A pruner that also stops any trial at once on a NaN or infinite value. {@code maxEpochs}
+     * A pruner that also stops any trial at once on a NaN value. {@code maxEpochs}
      * is Hyperband's max_resource when the config leaves it out.
      */
     public static Pruner pruner(PrunerConfig c, int maxEpochs) {
         Pruner p = switch (c.type()) {
             case "none" -> new NopPruner();
             case "median" -> new MedianPruner(c.nStartupTrials(), c.nWarmupSteps(), c.intervalSteps());
-            case "asha" -> new SuccessiveHalvingPruner(c.minResource(), c.reductionFactor(),
-                    c.minEarlyStoppingRate());
-            case "hyperband" -> new HyperbandPruner(c.minResource(),
-                    c.maxResource().orElse(Math.max(maxEpochs, c.minResource())), c.reductionFactor());
+            case "asha" -> new SuccessiveHalvingPruner(c.minResource().map(OptionalInt::of).orElse(OptionalInt.empty()),
+                    c.reductionFactor(), c.minEarlyStoppingRate(), c.bootstrapCount());
+            case "hyperband" -> {
+                int min = c.minResource().orElseThrow(() -> new IllegalArgumentException(
+                        "hyperband needs a numeric min_resource"));
+                yield new HyperbandPruner(min, c.maxResource().orElse(Math.max(maxEpochs, min)), c.reductionFactor(),
+                        c.bootstrapCount());
+            }
             case "threshold" -> new ThresholdPruner(c.lower(), c.upper(), c.nWarmupSteps(), 1);
             default -> throw new IllegalArgumentException("unknown pruner type '" + c.type() + "'; allowed: "
                     + String.join(", ", PrunerConfig.TYPES));

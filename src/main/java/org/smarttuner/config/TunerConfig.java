@@ -67,9 +67,9 @@ public record TunerConfig(
         PrunerConfig p = study.pruner();
         if ((p.type().equals("asha") || p.type().equals("hyperband"))) {
             int max = p.maxResource().orElse(training.epochs());
-            if (p.minResource() > max) {
+            if (p.minResource().isPresent() && p.minResource().get() > max) {
                 root.errors().add(new ConfigError(root.sourceAt("study.pruner.min_resource"),
-                        "study.pruner.min_resource", "min_resource " + p.minResource() + " is above the "
+                        "study.pruner.min_resource", "min_resource " + p.minResource().get() + " is above the "
                         + "maximum resource " + max + " (training.epochs or max_resource)",
                         "min_resource <= training.epochs"));
             }

@@ -147,7 +147,8 @@ public final class Study {
                     return t;
                 });
         Map<String, Double> fixed = fixedParams(base, space);
-        StudyHistory history = new StudyHistory(name, direction, trials).without(base.number());
+        StudyHistory history = pruner.samplerView(new StudyHistory(name, direction, trials).without(base.number()),
+                base.number());
         Set<Map<String, Double>> taken = new HashSet<>();
         for (FrozenTrial t : trials) {
             if (t.state() == TrialState.RUNNING && t.hasParams(space)) {

@@ -24,12 +24,13 @@ import org.smarttuner.study.sampler.TpeSampler;
 class StudyFactoryTest {
 
     private static SamplerConfig sampler(String type, boolean multivariate) {
-        return new SamplerConfig(type, Optional.of(7L), 10, 24, multivariate, true, Optional.empty(),
+        return new SamplerConfig(type, Optional.of(7L), 10, 24, multivariate, true, false, Optional.empty(),
                 Optional.empty(), "ipop", "tpe");
     }
 
     private static PrunerConfig pruner(String type, Optional<Integer> patience) {
-        return new PrunerConfig(type, 5, 0, 1, 1, Optional.empty(), 3, 0, Optional.empty(), Optional.of(100.0),
+        return new PrunerConfig(type, 5, 0, 1, Optional.of(1), Optional.empty(), 3, 0, 0, Optional.empty(),
+                Optional.of(100.0),
                 patience, 0.0);
     }
 

@@ -10,9 +10,11 @@ import org.smarttuner.study.StudyException;
 import org.smarttuner.study.StudyHistory;
 
 /**
- * Hyperband over ASHA, as Optuna: {@code floor(log_eta(max/min)) + 1} brackets, bracket b an
- * ASHA with min_early_stopping_rate b; trials are spread over brackets by CRC32 of
- * "{study}_{number}" in proportion to each bracket's budget, and compete only within theirs.
+ * Hyperband over ASHA, as Optuna: {@code floor(log(max/min) / log(eta)) + 1} brackets (computed in
+ * floating point as Optuna does, so 1..243 with eta 3 gives 5, not 6), bracket b an ASHA with
+ * min_early_stopping_rate b; trials are spread over brackets by CRC32 of "{study}_{number}" in
+ * proportion to each bracket's budget, and compete only within theirs. The sampler, too, sees
+ * only the trials of the new trial's bracket ({@link #samplerView}), as Optuna's bracket study.
  */
 public final class HyperbandPruner implements Pruner {
     private final List<SuccessiveHalvingPruner> brackets = new ArrayList<>();
@@ -20,6 +22,10 @@ public final class HyperbandPruner implements Pruner {
     private final int totalBudget;
 
     public HyperbandPruner(int minResource, int maxResource, int reductionFactor) {
+        this(minResource, maxResource, reductionFactor, 0);
+    }
+
+    public HyperbandPruner(int minResource, int maxResource, int reductionFactor, int bootstrapCount) {
         if (minResource < 1 || maxResource < minResource) {
             throw new StudyException("hyperband needs 1 <= min_resource <= max_resource, got " + minResource
                     + " and " + maxResource);
@@ -27,19 +33,27 @@ public final class HyperbandPruner implements Pruner {
         if (reductionFactor < 2) {
             throw new StudyException("reduction_factor must be >= 2, got " + reductionFactor);
         }
-        int n = 0;
-        for (long r = minResource; r <= maxResource; r *= reductionFactor) {
-            n++;
-        }
+        int n = bracketCount(minResource, maxResource, reductionFactor);
         int total = 0;
         for (int b = 0; b < n; b++) {
             int s = n - 1 - b;
             int budget = (int) Math.ceil(n * Math.pow(reductionFactor, s) / (s + 1));
             budgets.add(budget);
             total += budget;
-            brackets.add(new SuccessiveHalvingPruner(minResource, reductionFactor, b));
+            brackets.add(new SuccessiveHalvingPruner(OptionalInt.of(minResource), reductionFactor, b,
+                    bootstrapCount));
         }
         totalBudget = total;
+    }
+
+    /**
+     * Optuna's {@code floor(math.log(max / min, eta)) + 1}: Python divides the two logarithms in double
+     * precision, which rounds some exact powers down (log(243) / log(3) = 4.999...); fdlibm's log
+     * (StrictMath) gives the same doubles as the C library Python calls on the (min, max, eta) tested.
+     */
+    static int bracketCount(int minResource, int maxResource, int reductionFactor) {
+        double ratio = (double) maxResource / minResource;
+        return (int) Math.floor(StrictMath.log(ratio) / StrictMath.log(reductionFactor)) + 1;
     }
 
     public int bracketCount() {
@@ -78,7 +92,12 @@ public final class HyperbandPruner implements Pruner {
     @Override
     public OptionalInt nextDecisionStep(StudyHistory history, FrozenTrial trial, int currentStep) {
         int b = bracketOf(history.studyName(), trial.number());
-        return brackets.get(b).nextDecisionStep(history, trial, currentStep);
+        return brackets.get(b).nextDecisionStep(bracketHistory(history, b), trial, currentStep);
+    }
+
+    @Override
+    public StudyHistory samplerView(StudyHistory history, int number) {
+        return bracketHistory(history, bracketOf(history.studyName(), number));
     }
 
     @Override

@@ -4,7 +4,12 @@ import java.util.OptionalInt;
 import org.smarttuner.study.FrozenTrial;
 import org.smarttuner.study.StudyHistory;
 
-/** Prunes at once on a NaN or infinite latest value, otherwise asks the wrapped pruner. */
+/**
+ * Prunes at once on a NaN latest value, otherwise asks the wrapped pruner. An infinity is a value
+ * like any other, ranked by the wrapped pruner (as Optuna's pruners do: they stop on NaN alone), so
+ * a maximised metric that reaches +inf is not pruned for it; a diverging loss stops its trial in the
+ * trainer anyway.
+ */
 public final class NonFinitePruner implements Pruner {
     private final Pruner inner;
 
@@ -17,7 +22,7 @@ public final class NonFinitePruner implements Pruner {
         if (trial.lastStep().isPresent()) {
             int step = trial.lastStep().getAsInt();
             double v = trial.intermediateValues().get(step);
-            if (!Double.isFinite(v)) {
+            if (Double.isNaN(v)) {
                 return PruneDecision.prune("value " + v + " at step " + step);
             }
         }
@@ -27,6 +32,11 @@ public final class NonFinitePruner implements Pruner {
     @Override
     public OptionalInt nextDecisionStep(StudyHistory history, FrozenTrial trial, int currentStep) {
         return inner.nextDecisionStep(history, trial, currentStep);
+    }
+
+    @Override
+    public StudyHistory samplerView(StudyHistory history, int number) {
+        return inner.samplerView(history, number);
     }
 
     @Override

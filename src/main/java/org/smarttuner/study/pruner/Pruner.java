@@ -16,5 +16,13 @@ public interface Pruner {
      */
     OptionalInt nextDecisionStep(StudyHistory history, FrozenTrial trial, int currentStep);
 
+    /**
+     * The trials the sampler learns from when it samples trial {@code number}: all of them, except under
+     * Hyperband, whose sampler sees only the trial's own bracket (as Optuna's bracket study).
+     */
+    default StudyHistory samplerView(StudyHistory history, int number) {
+        return history;
+    }
+
     String name();
 }

@@ -13,7 +13,6 @@ final class Parzen {
     private static final double PRIOR_WEIGHT = 1.0;
 
     private final List<TpeAxis> axes;
-    private final boolean priorAsNeighbour;
     private final int nKernels;
     private final double[] logWeights;
     private final double[] cumWeights;
@@ -30,8 +29,7 @@ final class Parzen {
     /**
      * @param obs observations in model space, one row per trial (trial-number order), one column per axis
      */
-    Parzen(List<TpeAxis> axes, double[][] obs, boolean priorAsNeighbour) {
-        this.priorAsNeighbour = priorAsNeighbour;
+    Parzen(List<TpeAxis> axes, double[][] obs) {
         this.axes = axes;
         int n = obs.length;
         nKernels = n + 1;
@@ -120,32 +118,27 @@ final class Parzen {
         double[] sig = new double[n];
         if (n > 0) {
             // The distance to the farther neighbour among the sorted observations and the (half-step
-            // widened) bounds; the outermost observations use their inner neighbour. Univariate
-            // mixtures also count the prior's mean as a neighbour (Optuna up to 4.x), which did
-            // better here on every benchmark problem than Optuna 5's rule without it; multivariate
-            // ones follow Optuna 5. Primitive sort: this runs for every parameter of every ask.
-            int m = priorAsNeighbour ? n + 1 : n;
-            double[] sorted = new double[m + 2];
+            // widened) bounds; the outermost observations use their inner neighbour (Optuna 5's rule: the
+            // prior's mean is not a neighbour, as it was for univariate mixtures up to Optuna 4.x).
+            // Primitive sort: this runs for every parameter of every ask.
+            double[] sorted = new double[n + 2];
             System.arraycopy(col, 0, sorted, 1, n);
-            if (priorAsNeighbour) {
-                sorted[m] = 0.5 * (low + high);
-            }
-            Arrays.sort(sorted, 1, m + 1);
+            Arrays.sort(sorted, 1, n + 1);
             sorted[0] = low - step / 2;
-            sorted[m + 1] = high + step / 2;
-            double[] ss = new double[m];
-            for (int i = 0; i < m; i++) {
+            sorted[n + 1] = high + step / 2;
+            double[] ss = new double[n];
+            for (int i = 0; i < n; i++) {
                 ss[i] = Math.max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]);
             }
-            if (m >= 2) {
+            if (n >= 2) {
                 ss[0] = sorted[2] - sorted[1];
-                ss[m - 1] = sorted[m] - sorted[m - 1];
+                ss[n - 1] = sorted[n] - sorted[n - 1];
             }
             // Tied values share a mean, so which of them takes which slot of the tie group does
-            // not change the mixture; hand the slots out in order (the prior's slot is left over).
-            boolean[] used = new boolean[m];
+            // not change the mixture; hand the slots out in order.
+            boolean[] used = new boolean[n];
             for (int i = 0; i < n; i++) {
-                int pos = Arrays.binarySearch(sorted, 1, m + 1, col[i]);
+                int pos = Arrays.binarySearch(sorted, 1, n + 1, col[i]);
                 while (pos > 1 && sorted[pos - 1] == col[i]) {
                     pos--;
                 }

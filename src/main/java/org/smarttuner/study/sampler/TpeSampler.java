@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.smarttuner.study.FrozenTrial;
 import org.smarttuner.study.Rng;
@@ -22,8 +23,13 @@ import org.smarttuner.study.distribution.Distribution;
  */
 public final class TpeSampler implements Sampler {
 
-    public record Options(int nStartupTrials, int nEiCandidates, boolean multivariate, boolean constantLiar) {
+    public record Options(int nStartupTrials, int nEiCandidates, boolean multivariate, boolean constantLiar,
+                          boolean group) {
         public Options {
+            if (group && !multivariate) {
+                throw new StudyException("TPE group needs multivariate: true (it samples each group of parameters "
+                        + "that appear together jointly)");
+            }
             if (nStartupTrials < 0) {
                 throw new StudyException("TPE n_startup_trials must be >= 0, got " + nStartupTrials);
             }
@@ -32,9 +38,13 @@ public final class TpeSampler implements Sampler {
             }
         }
 
+        public Options(int nStartupTrials, int nEiCandidates, boolean multivariate, boolean constantLiar) {
+            this(nStartupTrials, nEiCandidates, multivariate, constantLiar, false);
+        }
+
         /** Optuna 5's: multivariate (one joint Parzen estimator over all parameters), constant liar on. */
         public static Options defaults() {
-            return new Options(10, 24, true, true);
+            return new Options(10, 24, true, true, false);
         }
     }
 
@@ -71,20 +81,31 @@ public final class TpeSampler implements Sampler {
         if (space.isEmpty()) {
             return Sample.of(inOrder(fullSpace, out, single));
         }
-        Prepared whole = prepare(history, space);
-        if (options.multivariate()) {
-            out.putAll(sampleJoint(whole, space, Rng.of(seed, number, draw, 0x54504531L)));
-        } else {
-            for (Map.Entry<String, Distribution> e : space.entrySet()) {
-                SplittableRandom rng = Rng.of(seed, number, draw, e.getKey().hashCode(), 0x54504532L);
-                Map<String, Distribution> one = Map.of(e.getKey(), e.getValue());
-                Prepared mine = prepare(history, one);
-                // A parameter usable in exactly the trials that hold the whole space shares its split.
-                if (mine.trials.size() == whole.trials.size()) {
-                    mine = whole;
-                }
-                out.putAll(sampleJoint(mine, one, rng));
+        List<FrozenTrial> finished = history.withState(TrialState.COMPLETE, TrialState.PRUNED);
+        boolean startup = finished.isEmpty() || finished.size() < options.nStartupTrials();
+        Split split = startup ? null : new Split(history);
+        // The relative (joint) part, as Optuna's: multivariate models the parameters every finished trial
+        // holds with the same distribution; with group, each set of parameters that always appear together.
+        List<Map<String, Distribution>> groups = !options.multivariate() ? List.of()
+                : options.group() ? SearchSpaceGroups.decompose(finished, space)
+                : List.of(SearchSpaceGroups.intersection(finished, space));
+        for (int g = 0; g < groups.size(); g++) {
+            Map<String, Distribution> group = groups.get(g);
+            if (group.isEmpty()) {
+                continue;
             }
+            SplittableRandom rng = g == 0 ? Rng.of(seed, number, draw, 0x54504531L)
+                    : Rng.of(seed, number, draw, 0x54504531L, g);
+            out.putAll(startup ? RandomSampler.draw(rng, group) : sampleJoint(split, group, rng));
+        }
+        // The rest one by one (all of them when univariate), each from the trials that hold it.
+        for (Map.Entry<String, Distribution> e : space.entrySet()) {
+            if (out.containsKey(e.getKey())) {
+                continue;
+            }
+            SplittableRandom rng = Rng.of(seed, number, draw, e.getKey().hashCode(), 0x54504532L);
+            Map<String, Distribution> one = Map.of(e.getKey(), e.getValue());
+            out.putAll(startup ? RandomSampler.draw(rng, one) : sampleJoint(split, one, rng));
         }
         return Sample.of(inOrder(fullSpace, out, single));
     }
@@ -98,45 +119,31 @@ public final class TpeSampler implements Sampler {
         return out;
     }
 
-    /** Trials a (sub)space can learn from, and their below/above split (computed once, on demand). */
-    private final class Prepared {
-        final List<FrozenTrial> trials;
-        final int finished;
-        final StudyDirection direction;
-        private List<List<FrozenTrial>> split;
+    /**
+     * The below/above split of every trial the model learns from (with the constant liar, running ones go
+     * above), made once per ask over the whole history as Optuna's; each (sub)space then takes the trials
+     * of each side that hold its parameters.
+     */
+    private final class Split {
+        final List<FrozenTrial> below;
+        final List<FrozenTrial> above;
 
-        Prepared(List<FrozenTrial> trials, StudyDirection direction) {
-            this.trials = trials;
-            this.direction = direction;
-            this.finished = (int) trials.stream().filter(t -> t.state() != TrialState.RUNNING).count();
-        }
-
-        List<List<FrozenTrial>> split() {
-            if (split == null) {
-                split = TpeSampler.split(trials, direction, gamma(finished));
-            }
-            return split;
+        Split(StudyHistory history) {
+            List<FrozenTrial> trials = options.constantLiar()
+                    ? history.withState(TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
+                    : history.withState(TrialState.COMPLETE, TrialState.PRUNED);
+            int n = (int) trials.stream().filter(t -> t.state() != TrialState.RUNNING).count();
+            List<List<FrozenTrial>> s = TpeSampler.split(trials, history.direction(), gamma(n));
+            below = s.get(0);
+            above = s.get(1);
         }
     }
 
-    private Prepared prepare(StudyHistory history, Map<String, Distribution> space) {
-        List<FrozenTrial> trials = options.constantLiar()
-                ? history.usable(space, TrialState.COMPLETE, TrialState.PRUNED, TrialState.RUNNING)
-                : history.usable(space, TrialState.COMPLETE, TrialState.PRUNED);
-        return new Prepared(trials, history.direction());
-    }
-
-    private Map<String, Double> sampleJoint(Prepared prepared, Map<String, Distribution> space,
-                                            SplittableRandom rng) {
-        int n = prepared.finished;
-        if (n < options.nStartupTrials() || n == 0) {
-            return RandomSampler.draw(rng, space);
-        }
-        List<List<FrozenTrial>> split = prepared.split();
+    private Map<String, Double> sampleJoint(Split split, Map<String, Distribution> space, SplittableRandom rng) {
         List<String> names = new ArrayList<>(space.keySet());
         List<TpeAxis> axes = names.stream().map(p -> TpeAxis.of(space.get(p))).toList();
-        Parzen below = new Parzen(axes, observations(split.get(0), names, axes), !options.multivariate());
-        Parzen above = new Parzen(axes, observations(split.get(1), names, axes), !options.multivariate());
+        Parzen below = new Parzen(axes, observations(split.below, names, space, axes));
+        Parzen above = new Parzen(axes, observations(split.above, names, space, axes));
         double[][] candidates = below.sample(rng, options.nEiCandidates());
         double[] lb = below.logPdf(candidates);
         double[] la = above.logPdf(candidates);
@@ -158,14 +165,23 @@ public final class TpeSampler implements Sampler {
         return Math.min((int) Math.ceil(0.1 * n), 25);
     }
 
-    private static double[][] observations(List<FrozenTrial> trials, List<String> names, List<TpeAxis> axes) {
-        double[][] obs = new double[trials.size()][names.size()];
-        for (int i = 0; i < trials.size(); i++) {
-            for (int a = 0; a < names.size(); a++) {
-                obs[i][a] = axes.get(a).toModel(trials.get(i).internalParams().get(names.get(a)));
+    /** Model-space rows of the trials that hold every parameter of the space (in number order). */
+    private static double[][] observations(List<FrozenTrial> trials, List<String> names,
+                                           Map<String, Distribution> space, List<TpeAxis> axes) {
+        List<double[]> rows = new ArrayList<>();
+        for (FrozenTrial t : trials) {
+            double[] row = new double[names.size()];
+            boolean holds = true;
+            for (int a = 0; a < names.size() && holds; a++) {
+                OptionalDouble v = SearchSpaceGroups.internalIn(t, names.get(a), space.get(names.get(a)));
+                holds = v.isPresent();
+                row[a] = holds ? axes.get(a).toModel(v.getAsDouble()) : 0;
+            }
+            if (holds) {
+                rows.add(row);
             }
         }
-        return obs;
+        return rows.toArray(new double[0][]);
     }
 
     /**
@@ -216,6 +232,6 @@ public final class TpeSampler implements Sampler {
 
     @Override
     public String name() {
-        return options.multivariate() ? "tpe-multivariate" : "tpe";
+        return options.group() ? "tpe-group" : options.multivariate() ? "tpe-multivariate" : "tpe";
     }
 }

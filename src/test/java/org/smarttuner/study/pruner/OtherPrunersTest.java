@@ -39,11 +39,15 @@ class OtherPrunersTest {
     }
 
     @Test
-    void nonFiniteGuardPrunesWhateverItWraps() {
+    void nanGuardPrunesWhateverItWrapsAndLeavesInfinitiesToIt() {
         Pruner p = new NonFinitePruner(new NopPruner());
-        assertTrue(prunes(p, StudyDirection.MINIMIZE, 1, Double.NEGATIVE_INFINITY));
         assertTrue(prunes(p, StudyDirection.MAXIMIZE, Double.NaN));
+        assertTrue(prunes(p, StudyDirection.MINIMIZE, 1, Double.NaN));
         assertFalse(prunes(p, StudyDirection.MINIMIZE, 1, 1e300));
+        // As Optuna's pruners: an infinity is a value, ranked by the wrapped pruner, not pruned for being one.
+        assertFalse(prunes(p, StudyDirection.MINIMIZE, 1, Double.NEGATIVE_INFINITY));
+        assertFalse(prunes(p, StudyDirection.MAXIMIZE, 1, Double.POSITIVE_INFINITY));
+        assertFalse(prunes(p, StudyDirection.MINIMIZE, 1, Double.POSITIVE_INFINITY), "Nop keeps even a worst value");
         assertEquals(OptionalInt.empty(), p.nextDecisionStep(null, trial(0, TrialState.RUNNING, 1), 0));
     }
 
