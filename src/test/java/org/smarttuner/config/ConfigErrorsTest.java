@@ -261,4 +261,29 @@ class ConfigErrorsTest {
         ConfigError spark = only(t.loaderErrors(Map.of("spark.smarttuner.study.n_trails", "3")), "study.n_trails");
         assertMessage(spark, "spark conf spark.smarttuner.study.n_trails", "did you mean 'n_trials'?");
     }
+
+    /** Optuna's ASHA/Hyperband keys: bootstrap_count, min_resource: auto (ASHA only), and TPE's group. */
+    @Test
+    void prunerAndSamplerKeysTakenFromOptuna() {
+        TunerConfig auto = t.load(VALID.replace("{type: asha}", "{type: asha, min_resource: auto}"));
+        assertTrue(auto.study().pruner().minResource().isEmpty());
+        assertTrue(ConfigPrinter.print(auto, ConfigPrinter.Format.YAML).contains("min_resource: auto"),
+                "printed back as it loads");
+        assertEquals(3, t.load(VALID.replace("{type: asha}", "{type: hyperband, bootstrap_count: 3}")).study().pruner()
+                .bootstrapCount());
+        assertTrue(t.load(VALID.replace("{type: tpe, seed: 1}", "{type: tpe, seed: 1, group: true}")).study().sampler()
+                .group());
+        assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: asha, min_resource: soon}")),
+                "study.pruner.min_resource"), "must be a whole number or auto, got 'soon'", "or auto");
+        assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: hyperband, min_resource: auto}")),
+                "study.pruner.min_resource"), "hyperband's min_resource cannot be auto");
+        assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: asha, min_resource: auto, bootstrap_count: 2}")),
+                "study.pruner.bootstrap_count"), "needs a numeric min_resource");
+        assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: asha, bootstrap_count: -1}")),
+                "study.pruner.bootstrap_count"), "out of range");
+        assertMessage(only(t.errors(VALID.replace("{type: tpe, seed: 1}", "{type: tpe, seed: 1, multivariate: false, "
+                + "group: true}")), "study.sampler.group"), "needs multivariate: true");
+        assertMessage(only(t.errors(VALID.replace("{type: tpe, seed: 1}", "{type: random, group: true}")),
+                "study.sampler.group"), "group");
+    }
 }

@@ -134,8 +134,9 @@ final class Parzen {
                 ss[0] = sorted[2] - sorted[1];
                 ss[n - 1] = sorted[n] - sorted[n - 1];
             }
-            // Tied values share a mean, so which of them takes which slot of the tie group does
-            // not change the mixture; hand the slots out in order.
+            // Tied values share a mean but may take different widths; hand the slots of a tie group out in
+            // trial order (a stable sort, as numpy's argsort is for up to 16 values; past that Optuna's
+            // order depends on numpy's sorting kernel).
             boolean[] used = new boolean[n];
             for (int i = 0; i < n; i++) {
                 int pos = Arrays.binarySearch(sorted, 1, n + 1, col[i]);

@@ -79,4 +79,83 @@ class HyperbandPrunerTest {
         FrozenTrial t2 = FrozenTrial.create(b2, TrialState.RUNNING, Optional.empty()).withIntermediate(0, 1.0);
         assertEquals(OptionalInt.of(9), hb.nextDecisionStep(h, t2, 0));
     }
+
+    /**
+     * Optuna computes the bracket count in floating point, floor(log(max / min) / log(eta)) + 1, which
+     * rounds some exact powers down: 1..243 with eta 3 is 5 brackets there (6 by exact counting, as
+     * here before). Every (min, max, eta) on a grid, against Optuna's own pruner.
+     */
+    @Test
+    void bracketCountsAndBudgetsAsOptunasOnAGrid() throws Exception {
+        StringBuilder in = new StringBuilder();
+        List<HyperbandPruner> ours = new ArrayList<>();
+        for (int min = 1; min <= 4; min++) {
+            for (int eta = 2; eta <= 5; eta++) {
+                for (int max = min; max <= 1000; max += max < 300 ? 1 : 7) {
+                    in.append(min).append(' ').append(max).append(' ').append(eta).append('\n');
+                    ours.add(new HyperbandPruner(min, max, eta));
+                }
+            }
+        }
+        for (int[] c : new int[][] {{1, 243, 3}, {2, 486, 3}, {3, 729, 3}, {4, 972, 3}, {1, 1000, 10}}) {
+            in.append(c[0]).append(' ').append(c[1]).append(' ').append(c[2]).append('\n');
+            ours.add(new HyperbandPruner(c[0], c[1], c[2]));
+        }
+        Process p = new ProcessBuilder(PythonEnv.python().toString(),
+                PythonEnv.script("hyperband_bracket_counts.py").toString()).start();
+        p.getOutputStream().write(in.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String[] lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .strip().split("\n");
+        assertEquals(0, p.waitFor(), new String(p.getErrorStream().readAllBytes()));
+        assertEquals(ours.size(), lines.length);
+        for (int i = 0; i < lines.length; i++) {
+            String[] f = lines[i].strip().split(" ");
+            String what = "min " + f[0] + ", max " + f[1] + ", eta " + f[2];
+            assertEquals(Integer.parseInt(f[3]), ours.get(i).bracketCount(), what);
+            List<Integer> budgets = new ArrayList<>();
+            for (int j = 4; j < f.length; j++) {
+                budgets.add(Integer.parseInt(f[j]));
+            }
+            assertEquals(budgets, ours.get(i).budgets(), what);
+        }
+        assertEquals(5, new HyperbandPruner(1, 243, 3).bracketCount());
+    }
+
+    /** As Optuna's bracket study: the sampler learns only from the trials of the new trial's own bracket. */
+    @Test
+    void theSamplerSeesOnlyTheNewTrialsBracket() {
+        HyperbandPruner hb = new HyperbandPruner(1, 27, 3);
+        List<List<Integer>> seen = new ArrayList<>();
+        org.smarttuner.study.sampler.Sampler recording = new org.smarttuner.study.sampler.Sampler() {
+            @Override
+            public org.smarttuner.study.sampler.Sample sample(StudyHistory history, int number, int draw,
+                    Map<String, org.smarttuner.study.distribution.Distribution> space) {
+                seen.add(history.trials().stream().map(FrozenTrial::number).toList());
+                return org.smarttuner.study.sampler.Sample.of(Map.of("x", 0.1 * number));
+            }
+
+            @Override
+            public String name() {
+                return "recording";
+            }
+        };
+        org.smarttuner.study.Study study = org.smarttuner.study.Study.create("hb-view", StudyDirection.MINIMIZE,
+                recording, new NonFinitePruner(hb));
+        Map<String, org.smarttuner.study.distribution.Distribution> space =
+                Map.of("x", org.smarttuner.study.distribution.FloatDistribution.of(0, 100));
+        for (int i = 0; i < 40; i++) {
+            FrozenTrial t = study.ask(space);
+            study.tell(t.number(), 1.0);
+        }
+        int others = 0;
+        for (int n = 0; n < 40; n++) {
+            int bracket = hb.bracketOf("hb-view", n);
+            for (int m : seen.get(n)) {
+                assertEquals(bracket, hb.bracketOf("hb-view", m), "trial " + n + " saw trial " + m);
+            }
+            others += n - seen.get(n).size();
+        }
+        assertTrue(others > 0, "some earlier trials were in other brackets and hidden");
+    }
 }

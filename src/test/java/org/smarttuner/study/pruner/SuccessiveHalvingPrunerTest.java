@@ -1,5 +1,7 @@
 package org.smarttuner.study.pruner;
 
+import org.smarttuner.study.StudyHistory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -95,5 +97,37 @@ class SuccessiveHalvingPrunerTest {
         assertTrue(assertThrows(StudyException.class, () -> new SuccessiveHalvingPruner(1, 1, 0)).getMessage()
                 .contains("reduction_factor"));
         assertThrows(StudyException.class, () -> new SuccessiveHalvingPruner(0, 3, 0));
+    }
+
+    /** min_resource: auto, as Optuna: nothing pruned before a trial completes, then its last step / 100. */
+    @Test
+    void autoMinResourceComesFromTheFirstCompletedTrial() {
+        SuccessiveHalvingPruner auto = new SuccessiveHalvingPruner(OptionalInt.empty(), 3, 0, 0);
+        FrozenTrial bad = Histories.trial(1, TrialState.RUNNING, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9);
+        FrozenTrial good = Histories.trial(2, TrialState.PRUNED, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
+                .withSystemAttrs(Map.of("completed_rung_0", 1.0));
+        StudyHistory none = Histories.history(StudyDirection.MINIMIZE, List.of(good), bad);
+        assertFalse(auto.decide(none, bad).prune(), "no completed trial: no minimum resource yet");
+        assertEquals(OptionalInt.empty(), auto.nextDecisionStep(none, bad, 0), "train to the end");
+        double[] long450 = new double[451];
+        FrozenTrial done = Histories.trial(0, TrialState.COMPLETE, long450);
+        StudyHistory h = Histories.history(StudyDirection.MINIMIZE, List.of(done, good), bad);
+        assertEquals(OptionalInt.of(4), auto.minResource(h), "450 / 100");
+        assertEquals(OptionalInt.of(12), auto.nextDecisionStep(h, bad, 4));
+        assertTrue(auto.decide(h, bad).prune(), "9 against 1 at rung 0 (step 4)");
+        assertThrows(StudyException.class, () -> new SuccessiveHalvingPruner(OptionalInt.empty(), 3, 0, 2),
+                "bootstrap_count needs a numeric min_resource, as in Optuna");
+    }
+
+    @Test
+    void bootstrapCountPrunesUntilEnoughTrialsReachedTheRung() {
+        SuccessiveHalvingPruner boot = new SuccessiveHalvingPruner(OptionalInt.of(1), 3, 0, 2);
+        FrozenTrial first = Histories.trial(0, TrialState.RUNNING, 0.5, 0.5);
+        assertTrue(boot.decide(Histories.history(StudyDirection.MINIMIZE, List.of(), first), first).prune(),
+                "1 trial at the rung <= bootstrap_count 2");
+        FrozenTrial a = Histories.withRungs(1, TrialState.PRUNED, 0.9);
+        FrozenTrial b = Histories.withRungs(2, TrialState.PRUNED, 0.8);
+        assertFalse(boot.decide(Histories.history(StudyDirection.MINIMIZE, List.of(a, b), first), first).prune(),
+                "3 at the rung, and the best");
     }
 }
