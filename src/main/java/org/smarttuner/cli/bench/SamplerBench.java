@@ -3,6 +3,8 @@ package org.smarttuner.cli.bench;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongFunction;
 import org.smarttuner.study.FrozenTrial;
 import org.smarttuner.study.Study;
@@ -16,7 +18,26 @@ import org.smarttuner.study.sampler.TpeSampler;
 /** Runs samplers on the benchmark problems: best value after n trials over seeds, and ms per ask. */
 public final class SamplerBench {
 
-    public record Quality(String problem, String sampler, double q1, double median, double q3) {
+    /**
+     * The best value of each seed's run and, for a problem with a right choice, whether that run's
+     * best trial holds it.
+     */
+    public record Quality(String problem, String sampler, long firstSeed, double[] best, Optional<boolean[]> right) {
+
+        public MedianInterval median() {
+            return MedianInterval.of(best);
+        }
+
+        /** Share of seeds whose best trial holds the right choice. */
+        public Optional<Double> rightShare() {
+            return right.map(r -> {
+                int n = 0;
+                for (boolean x : r) {
+                    n += x ? 1 : 0;
+                }
+                return (double) n / r.length;
+            });
+        }
     }
 
     public record Timing(String sampler, int finishedTrials, double msPerAsk, double cpuMsPerAsk) {
@@ -38,33 +59,37 @@ public final class SamplerBench {
         };
     }
 
-    public static double bestAfter(BenchProblem p, Sampler s, int trials) {
+    /** One run: the best value and the parameters of the trial that gave it. */
+    public record Run(double best, Map<String, Object> bestParams) {
+    }
+
+    public static Run run(BenchProblem p, Sampler s, int trials) {
         Study study = Study.create(p.name(), StudyDirection.MINIMIZE, s, new NopPruner());
         double best = Double.POSITIVE_INFINITY;
+        Map<String, Object> bestParams = Map.of();
         for (int i = 0; i < trials; i++) {
             FrozenTrial t = study.ask(p.space());
             double v = p.f().applyAsDouble(t.params());
             study.tell(t.number(), v);
-            best = Math.min(best, v);
+            if (v < best) {
+                best = v;
+                bestParams = t.params();
+            }
         }
-        return best;
+        return new Run(best, bestParams);
     }
 
-    public static Quality quality(BenchProblem p, String sampler, int trials, int seeds) {
+    /** Runs seeds {@code firstSeed .. firstSeed + seeds - 1}. */
+    public static Quality quality(BenchProblem p, String sampler, int trials, long firstSeed, int seeds) {
         double[] best = new double[seeds];
-        for (int seed = 0; seed < seeds; seed++) {
-            best[seed] = bestAfter(p, sampler(sampler).apply(seed), trials);
+        boolean[] right = new boolean[seeds];
+        for (int i = 0; i < seeds; i++) {
+            Run r = run(p, sampler(sampler).apply(firstSeed + i), trials);
+            best[i] = r.best();
+            right[i] = p.rightChoice().map(c -> c.test(r.bestParams())).orElse(false);
         }
-        Arrays.sort(best);
-        return new Quality(p.name(), sampler, percentile(best, 25), percentile(best, 50), percentile(best, 75));
-    }
-
-    /** numpy's default (linear) percentile of sorted values. */
-    static double percentile(double[] sorted, double q) {
-        double pos = q / 100 * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+        return new Quality(p.name(), sampler, firstSeed, best,
+                p.rightChoice().isPresent() ? Optional.of(right) : Optional.empty());
     }
 
     /**
