@@ -35,7 +35,7 @@ final class BenchSamplerCommand implements Callable<Integer> {
     int seeds;
 
     @Option(names = "--samplers", split = ",", defaultValue = "random,tpe,tpe-multivariate,cmaes",
-            description = "Samplers (default: ${DEFAULT-VALUE}).")
+            description = "Samplers: random, tpe, tpe-multivariate, cmaes, cmaes-ipop (default: ${DEFAULT-VALUE}).")
     List<String> samplers;
 
     @Option(names = "--problems", split = ",", description = "Problems (default: all).")
