@@ -23,7 +23,7 @@ What it needs and does:
     this runs as root (or with sudo)
   - .venv/ : a Python venv with Optuna, numpy, scipy, librosa, torch (CPU) and safetensors, used
     by the interoperability tests (Optuna's study file, librosa's MCD-DTW reference, NVIDIA's
-    Tacotron2 in PyTorch)
+    Tacotron2 in PyTorch), and cmaes (pip, else Debian's python3-cmaes) for the CMA-ES reference
   - ports: the Spark UI port and a local MLflow tracking URI's port (says who holds one)
 USAGE
 }
@@ -153,6 +153,35 @@ else
   else
     fail "could not make .venv with ${py_packages[*]} (see /tmp/smart-tuner-pip.log); check that pip can reach a package index, then rerun ./install.sh"
   fi
+fi
+
+# --- cmaes in the venv: Optuna's CmaEsSampler backend, the reference of CmaEsSamplerTest -------
+# pip when the package index has it; else Debian's python3-cmaes (0.9.1: the same CMA as 0.13 with
+# lr_adapt off, which is Optuna's default), only its package copied into the venv so that Debian's
+# numpy stays out. Optional: without it that test skips and bench_optuna.py leaves out cmaes.
+cmaes_version() {
+  .venv/bin/python -c 'import cmaes, importlib.metadata as m; print(m.version("cmaes"))' 2>/dev/null
+}
+if [ ! -x .venv/bin/python ]; then
+  :
+elif cmaes_version >/dev/null; then
+  ok "cmaes $(cmaes_version) in .venv"
+elif [ $check_only = 1 ]; then
+  warn "no cmaes in .venv (the CMA-ES reference test skips): run ./install.sh"
+else
+  if ! .venv/bin/pip install -q --disable-pip-version-check --retries 1 cmaes >>/tmp/smart-tuner-pip.log 2>&1 \
+     && command -v apt-get >/dev/null 2>&1; then
+    dpkg -s python3-cmaes >/dev/null 2>&1 \
+      || { as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 \
+           && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-cmaes >/dev/null 2>&1; }
+    deb_dir=$(dpkg -L python3-cmaes 2>/dev/null | sed -n 's#/cmaes/__init__.py$##p' | head -1)
+    site=$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])' 2>/dev/null)
+    if [ -n "$deb_dir" ] && [ -n "$site" ]; then
+      cp -r "$deb_dir"/cmaes "$deb_dir"/cmaes-*info "$site"/ 2>/dev/null
+    fi
+  fi
+  if cmaes_version >/dev/null; then ok "cmaes $(cmaes_version) in .venv"
+  else warn "could not put cmaes into .venv (pip: see /tmp/smart-tuner-pip.log; nor Debian's python3-cmaes): the CMA-ES reference test skips"; fi
 fi
 
 # --- Build ----------------------------------------------------------------------------

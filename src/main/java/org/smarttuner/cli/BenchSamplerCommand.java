@@ -43,7 +43,7 @@ final class BenchSamplerCommand implements Callable<Integer> {
     List<Long> seedSets;
 
     @Option(names = "--samplers", split = ",", defaultValue = "random,tpe,tpe-multivariate,cmaes",
-            description = "Samplers (default: ${DEFAULT-VALUE}).")
+            description = "Samplers: random, tpe, tpe-multivariate, cmaes, cmaes-ipop (default: ${DEFAULT-VALUE}).")
     List<String> samplers;
 
     @Option(names = "--problems", split = ",", description = "Problems (default: all).")

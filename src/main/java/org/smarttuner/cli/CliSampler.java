@@ -56,7 +56,7 @@ final class CliSampler {
             case "cmaes" -> new CmaEsSampler(seed, new CmaEsSampler.Options(kw.path("n_startup_trials").asInt(1),
                     kw.has("sigma0") ? Optional.of(kw.get("sigma0").asDouble()) : Optional.empty(),
                     kw.has("popsize") ? Optional.of(kw.get("popsize").asInt()) : Optional.empty(),
-                    !kw.path("restart_strategy").isNull() && kw.path("restart_strategy").asText("ipop").equals("ipop")),
+                    "ipop".equals(kw.path("restart_strategy").asText(""))),
                     new TpeSampler(seed));
             case "random" -> new RandomSampler(seed);
             default -> new GridSampler(seed);

@@ -42,7 +42,8 @@ public record SamplerConfig(
         boolean group = false;
         Optional<Double> sigma0 = Optional.empty();
         Optional<Integer> popsize = Optional.empty();
-        String restart = "ipop";
+        // Optuna 5 never restarts CMA-ES (restart_strategy falls back to None since 4.4)
+        String restart = "none";
         String independent = "tpe";
         if (type.equals("tpe") || type.equals("cmaes")) {
             startup = r.intValue("n_startup_trials", type.equals("tpe") ? 10 : 1, Range.closed(0, 100_000));
@@ -60,7 +61,7 @@ public record SamplerConfig(
         if (type.equals("cmaes")) {
             sigma0 = r.optNumber("sigma0", Range.greaterThan(0));
             popsize = r.optInteger("popsize", Range.closed(2, 100_000)).map(Long::intValue);
-            restart = r.choice("restart_strategy", "ipop", "none", "ipop");
+            restart = r.choice("restart_strategy", "none", "none", "ipop");
             independent = r.choice("independent_sampler", "tpe", "tpe", "random");
         }
         return new SamplerConfig(type, seed, startup, ei, multivariate, liar, group, sigma0, popsize, restart, independent);

@@ -106,6 +106,10 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMinutes(90), c.study().timeout().orElseThrow());
         assertEquals(0.3, c.study().sampler().sigma0().orElseThrow());
         assertEquals("random", c.study().sampler().independentSampler());
+        assertEquals("none", c.study().sampler().restartStrategy(), "no restart by default, as Optuna 5");
+        TunerConfig ipop = t.load(ConfigTestSupport.VALID.replace("{type: tpe, seed: 1}",
+                "{type: cmaes, restart_strategy: ipop}"));
+        assertEquals("ipop", ipop.study().sampler().restartStrategy());
     }
 
     @Test

@@ -54,8 +54,11 @@ public final class SamplerBench {
             case "tpe" -> s -> new TpeSampler(s, new TpeSampler.Options(10, 24, false, true));
             case "tpe-multivariate" -> s -> new TpeSampler(s, new TpeSampler.Options(10, 24, true, true));
             case "cmaes" -> s -> new CmaEsSampler(s, CmaEsSampler.Options.defaults(), new TpeSampler(s), m -> { });
+            // restart_strategy: ipop, which Optuna 5 no longer offers
+            case "cmaes-ipop" -> s -> new CmaEsSampler(s, new CmaEsSampler.Options(1, java.util.Optional.empty(),
+                    java.util.Optional.empty(), true), new TpeSampler(s), m -> { });
             default -> throw new IllegalArgumentException("unknown sampler '" + name
-                    + "'; allowed: random, tpe, tpe-multivariate, cmaes");
+                    + "'; allowed: random, tpe, tpe-multivariate, cmaes, cmaes-ipop");
         };
     }
 

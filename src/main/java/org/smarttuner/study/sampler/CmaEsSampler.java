@@ -24,15 +24,25 @@ import org.smarttuner.study.distribution.IntDistribution;
 
 /**
  * CMA-ES over the numeric parameters (log scales made linear, steps widened by half a step,
- * everything mapped to the unit cube), with IPOP restarts on stagnation. Parameters it cannot
- * model (categoricals) go to an independent sampler; that is said once per study at INFO.
- * Each trial records its generation in the system attribute {@value #GENERATION}; the CMA state
- * is replayed from the completed generations, so it follows from the history alone.
+ * everything mapped to the unit cube), as Optuna 5's CmaEsSampler drives the {@code cmaes} library:
+ * mean at the centre, sigma0 = 1/6, popsize 4 + floor(3 ln n), active (negative) weights, and no
+ * restart: once {@code cmaes} would say {@code should_stop()}, Optuna 5 keeps sampling from the
+ * converged distribution (it ignores {@code restart_strategy} since 4.4), and so does this sampler
+ * by default. {@link Options#ipopRestart()} restarts instead, as Optuna before 4.4 did with
+ * {@code restart_strategy="ipop"}: from a uniformly drawn mean with twice the population.
+ * Parameters it cannot model (categoricals) go to an independent sampler; that is said once per
+ * study at INFO. Each trial records its generation in the system attribute {@value #GENERATION};
+ * the CMA state is replayed from the completed generations, so it follows from the history alone.
  */
 public final class CmaEsSampler implements Sampler {
     public static final String GENERATION = "cma:generation";
     private static final Logger LOG = LoggerFactory.getLogger(CmaEsSampler.class);
 
+    /**
+     * Optuna's arguments: {@code n_startup_trials} (1), {@code sigma0} (1/6 of the unit cube),
+     * {@code popsize} (4 + floor(3 ln n)); {@code ipopRestart} is {@code restart_strategy="ipop"}
+     * (off, as Optuna 5).
+     */
     public record Options(int nStartupTrials, Optional<Double> sigma0, Optional<Integer> popsize,
                           boolean ipopRestart) {
         public Options {
@@ -48,7 +58,7 @@ public final class CmaEsSampler implements Sampler {
         }
 
         public static Options defaults() {
-            return new Options(1, Optional.empty(), Optional.empty(), true);
+            return new Options(1, Optional.empty(), Optional.empty(), false);
         }
     }
 
@@ -136,7 +146,7 @@ public final class CmaEsSampler implements Sampler {
                 values[k] = history.direction().toMinimize(t.value().get());
             }
             s.tell(xs, values);
-            if (options.ipopRestart() && s.stagnated()) {
+            if (options.ipopRestart() && s.shouldStop()) {
                 SplittableRandom rng = Rng.of(seed, s.restarts + 1, 0x52455354L);
                 double[] mean = new double[n];
                 for (int i = 0; i < n; i++) {
