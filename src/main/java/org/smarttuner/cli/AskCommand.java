@@ -35,9 +35,14 @@ final class AskCommand implements Callable<Integer> {
     @Mixin
     StudyOptions study;
 
+    private static final String EXAMPLE = "{\"x\": {\"name\": \"FloatDistribution\", \"attributes\": {\"low\": 0.0, "
+            + "\"high\": 1.0}}}";
+    private static final String EMPTY_SPACE = "--search-space is required and must name at least one parameter, e.g. "
+            + EXAMPLE + " (Optuna's ask without one starts a trial with no parameters; smart-tuner's asks only "
+            + "for parameters it samples)";
+
     @Option(names = "--search-space", paramLabel = "JSON",
-            description = "Parameter name -> Optuna distribution JSON object (none: a trial without parameters, as "
-                    + "Optuna's).")
+            description = "Parameter name -> Optuna distribution JSON object (required here, at least one parameter).")
     String searchSpace;
 
     @Option(names = "--sampler", defaultValue = "TPESampler",
@@ -55,8 +60,8 @@ final class AskCommand implements Callable<Integer> {
     picocli.CommandLine.Model.CommandSpec spec;
 
     static Map<String, Distribution> parseSpace(String json) {
-        if (json == null) {
-            return Map.of();
+        if (json == null || json.isBlank()) {
+            throw new UsageException(EMPTY_SPACE);
         }
         JsonNode root;
         try {
@@ -66,7 +71,10 @@ final class AskCommand implements Callable<Integer> {
         }
         if (root == null || !root.isObject()) {
             throw new UsageException("--search-space must be a JSON object of parameter name -> distribution, e.g. "
-                    + "{\"x\": {\"name\": \"FloatDistribution\", \"attributes\": {\"low\": 0.0, \"high\": 1.0}}}");
+                    + EXAMPLE + "; got " + json);
+        }
+        if (root.isEmpty()) {
+            throw new UsageException(EMPTY_SPACE);
         }
         Map<String, Distribution> space = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
