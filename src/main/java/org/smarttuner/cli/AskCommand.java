@@ -27,15 +27,22 @@ import picocli.CommandLine.Spec;
  * rebuilt from the file and the trial written in one transaction, so parallel asks never clash.
  */
 @Command(name = "ask", mixinStandardHelpOptions = true,
-        description = {"Start a trial; prints {\"number\": N, \"params\": {...}}. An enqueued trial comes first.",
+        description = {"Start a trial; prints {\"number\": N, \"params\": {...}} (Optuna's fields and formats). "
+                + "An enqueued trial comes first.",
             "Example: --search-space '{\"x\": {\"name\": \"FloatDistribution\", \"attributes\": "
                     + "{\"low\": 0.0, \"high\": 1.0}}}'"})
 final class AskCommand implements Callable<Integer> {
     @Mixin
-    StorageOptions storage;
+    StudyOptions study;
 
-    @Option(names = "--search-space", required = true, paramLabel = "JSON",
-            description = "Parameter name -> Optuna distribution JSON object.")
+    private static final String EXAMPLE = "{\"x\": {\"name\": \"FloatDistribution\", \"attributes\": {\"low\": 0.0, "
+            + "\"high\": 1.0}}}";
+    private static final String EMPTY_SPACE = "--search-space is required and must name at least one parameter, e.g. "
+            + EXAMPLE + " (Optuna's ask without one starts a trial with no parameters; smart-tuner's asks only "
+            + "for parameters it samples)";
+
+    @Option(names = "--search-space", paramLabel = "JSON",
+            description = "Parameter name -> Optuna distribution JSON object (required here, at least one parameter).")
     String searchSpace;
 
     @Option(names = "--sampler", defaultValue = "TPESampler",
@@ -46,24 +53,28 @@ final class AskCommand implements Callable<Integer> {
             description = "Sampler options, e.g. {\"seed\": 1, \"multivariate\": true}.")
     String samplerKwargs;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "json", description = "json or table (default: "
-            + "${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOptions output;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     static Map<String, Distribution> parseSpace(String json) {
+        if (json == null || json.isBlank()) {
+            throw new UsageException(EMPTY_SPACE);
+        }
         JsonNode root;
         try {
             root = StudyJson.MAPPER.readTree(json);
         } catch (java.io.IOException e) {
             throw new UsageException("--search-space is not JSON: " + json);
         }
-        if (root == null || !root.isObject() || root.isEmpty()) {
-            throw new UsageException("--search-space must be a non-empty JSON object of parameter name -> "
-                    + "distribution, e.g. {\"x\": {\"name\": \"FloatDistribution\", \"attributes\": {\"low\": 0.0, "
-                    + "\"high\": 1.0}}}");
+        if (root == null || !root.isObject()) {
+            throw new UsageException("--search-space must be a JSON object of parameter name -> distribution, e.g. "
+                    + EXAMPLE + "; got " + json);
+        }
+        if (root.isEmpty()) {
+            throw new UsageException(EMPTY_SPACE);
         }
         Map<String, Distribution> space = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
@@ -82,26 +93,30 @@ final class AskCommand implements Callable<Integer> {
         Map<String, Distribution> space = parseSpace(searchSpace);
         Sampler s = CliSampler.build(sampler, samplerKwargs);
         FrozenTrial asked;
-        try (SqliteStudyStorage st = storage.open()) {
-            StudyInfo info = st.findStudy(storage.studyName).orElseThrow(() -> new UsageException("no study named '"
-                    + storage.studyName + "' in " + storage.storage + "; create it with smart-tuner create-study"));
-            org.smarttuner.storage.DriverMark.refuseWhileDriven(st, storage.studyName, "ask");
-            asked = st.update(storage.studyName, trials -> {
-                Study study = Study.resume(info.name(), info.direction(), s, new NopPruner(), trials);
-                FrozenTrial t = study.ask(space);
+        try (SqliteStudyStorage st = study.open()) {
+            StudyInfo info = study.require(st);
+            org.smarttuner.storage.DriverMark.refuseWhileDriven(st, study.studyName, "ask");
+            asked = st.update(study.studyName, trials -> {
+                Study resumed = Study.resume(info.name(), info.direction(), s, new NopPruner(), trials);
+                FrozenTrial t = resumed.ask(space);
                 return new Update<>(List.of(t), t);
             });
         }
         PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.table) {
-            StudyJson.table(out, List.of(asked));
-        } else {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("number", asked.number());
-            m.put("params", asked.params());
-            out.println(StudyJson.write(m));
-        }
+        out.println(record(asked, output.or(OutputFormat.json), output.flatten));
         out.flush();
         return Main.OK;
+    }
+
+    /** Optuna's ask record: the number, and params (an empty dict where there are none, unless flattened). */
+    static String record(FrozenTrial t, OutputFormat format, boolean flatten) {
+        Map<Column, Object> r = new LinkedHashMap<>();
+        r.put(Column.of("number"), t.number());
+        if (t.params().isEmpty() && !flatten) {
+            r.put(Column.of("params"), Map.of());
+        } else {
+            t.params().forEach((k, v) -> r.put(new Column("params", k), v));
+        }
+        return OptunaOutput.one(r, List.copyOf(r.keySet()), format, flatten);
     }
 }

@@ -1,6 +1,5 @@
 package org.smarttuner.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -12,41 +11,37 @@ import org.smarttuner.study.pruner.NopPruner;
 import org.smarttuner.study.sampler.RandomSampler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Prints the best completed trial (Optuna: {@code optuna best-trial}). */
+/** Prints the best completed trial (Optuna: {@code optuna best-trial}, the same fields and formats). */
 @Command(name = "best-trial", mixinStandardHelpOptions = true, description = "Print the best completed trial.")
 final class BestTrialCommand implements Callable<Integer> {
     @Mixin
-    StorageOptions storage;
+    StudyOptions study;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "table", description = "table or json (default: "
-            + "${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOptions output;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        Optional<FrozenTrial> best;
-        try (SqliteStudyStorage st = storage.open()) {
-            StudyInfo info = st.findStudy(storage.studyName).orElseThrow(() -> new UsageException("no study named '"
-                    + storage.studyName + "' in " + storage.storage));
-            best = Study.resume(info.name(), info.direction(), new RandomSampler(0), new NopPruner(),
-                    st.trials(storage.studyName)).bestTrial();
+        List<FrozenTrial> trials;
+        Optional<String> metric;
+        StudyInfo info;
+        try (SqliteStudyStorage st = study.open()) {
+            info = study.require(st);
+            trials = st.trials(study.studyName);
+            metric = TrialRecords.metricName(st, study.studyName);
         }
-        if (best.isEmpty()) {
-            throw new IllegalStateException("study '" + storage.studyName + "' has no completed trial yet");
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
-            out.println(StudyJson.write(StudyJson.trial(best.get())));
-        } else {
-            StudyJson.table(out, List.of(best.get()));
-        }
-        out.flush();
+        FrozenTrial best = Study.resume(info.name(), info.direction(), new RandomSampler(0), new NopPruner(), trials)
+                .bestTrial().orElseThrow(() -> new IllegalStateException("study '" + study.studyName
+                        + "' has no completed trial yet (Optuna fails the same way; best-trials prints an empty list)"));
+        TrialRecords r = TrialRecords.of(trials, metric);
+        spec.commandLine().getOut().println(OptunaOutput.one(r.record(best.number()), r.columns(),
+                output.or(OutputFormat.table), output.flatten));
+        spec.commandLine().getOut().flush();
         return Main.OK;
     }
 }

@@ -10,10 +10,14 @@ import picocli.CommandLine.Spec;
 
 /** Creates a study in a study file (Optuna: {@code optuna create-study}). */
 @Command(name = "create-study", mixinStandardHelpOptions = true,
-        description = "Create a study in an Optuna-schema SQLite study file (created if missing).")
+        description = "Create a study in an Optuna-schema SQLite study file (created if missing); prints its name.")
 final class CreateStudyCommand implements Callable<Integer> {
     @Mixin
     StorageOptions storage;
+
+    @Option(names = "--study-name", paramLabel = "NAME",
+            description = "The study's name (default: no-name-<uuid>, as Optuna's).")
+    String studyName;
 
     @Option(names = "--direction", defaultValue = "minimize", description = "minimize or maximize (default: "
             + "${DEFAULT-VALUE}).")
@@ -32,14 +36,15 @@ final class CreateStudyCommand implements Callable<Integer> {
             case "maximize" -> StudyDirection.MAXIMIZE;
             default -> throw new UsageException("--direction: '" + direction + "' is not minimize or maximize");
         };
+        String name = studyName != null ? studyName : "no-name-" + java.util.UUID.randomUUID();
         try (SqliteStudyStorage st = storage.open()) {
             if (skipIfExists) {
-                st.openOrCreateStudy(storage.studyName, d);
+                st.openOrCreateStudy(name, d);
             } else {
-                st.createStudy(storage.studyName, d);
+                st.createStudy(name, d);
             }
         }
-        spec.commandLine().getOut().println(storage.studyName);
+        spec.commandLine().getOut().println(name);
         spec.commandLine().getOut().flush();
         return Main.OK;
     }

@@ -5,16 +5,17 @@ import org.smarttuner.storage.SqliteStudyStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** Deletes a study and its trials (Optuna: {@code optuna delete-study}). */
+/** Deletes a study and its trials (Optuna: {@code optuna delete-study}; prints nothing). */
 @Command(name = "delete-study", mixinStandardHelpOptions = true, description = "Delete a study and its trials.")
 final class DeleteStudyCommand implements Callable<Integer> {
     @Mixin
-    StorageOptions storage;
+    StudyOptions study;
 
     @Override
     public Integer call() {
-        try (SqliteStudyStorage st = storage.open()) {
-            st.deleteStudy(storage.studyName);
+        try (SqliteStudyStorage st = study.open()) {
+            study.require(st);
+            st.deleteStudy(study.studyName);
         }
         return Main.OK;
     }

@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
         description = "Tunes Tacotron2 text-to-speech training on Apache Spark.",
         subcommands = {TuneCommand.class, TrainCommand.class, ConfigCommand.class, CorpusCommand.class,
             PrepareCommand.class, CreateStudyCommand.class, AskCommand.class, TellCommand.class, TrialsCommand.class,
-            BestTrialCommand.class, DeleteStudyCommand.class, BenchCommand.class, ReportCommand.class,
+            BestTrialCommand.class, BestTrialsCommand.class, StudyNamesCommand.class, StudiesCommand.class,
+            StudyCommand.class, StorageCommand.class, DeleteStudyCommand.class, BenchCommand.class, ReportCommand.class,
             StatusCommand.class, SynthesizeCommand.class, ExportCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -50,46 +51,51 @@ public final class Main implements Runnable {
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
     }
 
-    /** The verbs that take {@code --storage} (Optuna's CLI also takes it before the verb). */
-    static final java.util.Set<String> STORAGE_VERBS = java.util.Set.of("create-study", "ask", "tell", "trials",
-            "best-trial", "delete-study");
+    /** The verbs of Optuna's CLI; "study" and "storage" count only with their second word. */
+    static final java.util.Set<String> OPTUNA_VERBS = java.util.Set.of("create-study", "delete-study",
+            "study set-user-attr", "study-names", "studies", "trials", "best-trial", "best-trials", "storage upgrade",
+            "ask", "tell");
+
+    /** Our own options, which stay before a verb (they are inherited, so they work after it too). */
+    private static final java.util.Set<String> ROOT_OPTIONS = java.util.Set.of("-v", "--verbose", "-h", "--help",
+            "-V", "--version");
 
     /**
-     * Optuna's CLI takes {@code --storage URL} before the verb as well as after it
-     * ({@code optuna --storage sqlite:///x.db ask ...}): such a leading option is moved after the verb.
+     * Optuna's CLI finds its verb anywhere and takes the options before it as if they came after
+     * ({@code optuna --storage sqlite:///x.db -f json trials ...}); so are they moved here, for
+     * Optuna's verbs only. The scan stops at the first of our other verbs.
      */
-    static String[] storageAfterVerb(String[] args) {
-        java.util.List<String> leading = new java.util.ArrayList<>();
-        java.util.List<String> moved = new java.util.ArrayList<>();
-        int i = 0;
-        while (i < args.length && args[i].startsWith("-")) {
-            if (args[i].equals("--storage") && i + 1 < args.length) {
-                moved.add(args[i]);
-                moved.add(args[i + 1]);
-                i += 2;
-            } else if (args[i].startsWith("--storage=")) {
-                moved.add(args[i]);
-                i++;
-            } else {
-                leading.add(args[i]);
-                i++;
+    static String[] optionsAfterVerb(String[] args) {
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        for (Class<?> c : Main.class.getAnnotation(Command.class).subcommands()) {
+            ours.add(c.getAnnotation(Command.class).name());
+        }
+        for (int i = 0; i < args.length; i++) {
+            int words = i + 1 < args.length && OPTUNA_VERBS.contains(args[i] + " " + args[i + 1]) ? 2
+                    : OPTUNA_VERBS.contains(args[i]) ? 1 : 0;
+            if (words > 0) {
+                java.util.List<String> out = new java.util.ArrayList<>();
+                java.util.List<String> moved = new java.util.ArrayList<>();
+                for (String a : java.util.Arrays.asList(args).subList(0, i)) {
+                    (ROOT_OPTIONS.contains(a) ? out : moved).add(a);
+                }
+                out.addAll(java.util.Arrays.asList(args).subList(i, i + words));
+                out.addAll(moved);
+                out.addAll(java.util.Arrays.asList(args).subList(i + words, args.length));
+                return out.toArray(String[]::new);
+            }
+            if (ours.contains(args[i])) {
+                return args;
             }
         }
-        if (moved.isEmpty() || i >= args.length || !STORAGE_VERBS.contains(args[i])) {
-            return args;
-        }
-        java.util.List<String> out = new java.util.ArrayList<>(leading);
-        out.add(args[i]);
-        out.addAll(moved);
-        out.addAll(java.util.Arrays.asList(args).subList(i + 1, args.length));
-        return out.toArray(String[]::new);
+        return args;
     }
 
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new Main()) {
             @Override
             public int execute(String... args) {
-                return super.execute(storageAfterVerb(args));
+                return super.execute(optionsAfterVerb(args));
             }
         };
         cl.setOut(out);
@@ -102,7 +108,7 @@ public final class Main implements Runnable {
             if (e instanceof ConfigException || e instanceof UsageException) {
                 w.println(e.getMessage());
             } else {
-                w.println("smart-tuner " + line.getCommandName() + " failed: " + describe(e));
+                w.println(line.getCommandSpec().qualifiedName() + " failed: " + describe(e));
                 if (Logging.isVerbose()) {
                     e.printStackTrace(w);
                 } else {

@@ -1,4 +1,4 @@
 package org.smarttuner.cli;
 
-/** Output of the ask/tell CLI commands (Optuna's -f/--format). */
-enum OutputFormat { json, table }
+/** Optuna's {@code -f/--format} choices for the ask/tell CLI. */
+enum OutputFormat { json, table, yaml, value }

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
         description = "Finish a trial with its value, or as pruned or failed.")
 final class TellCommand implements Callable<Integer> {
     @Mixin
-    StorageOptions storage;
+    StudyOptions study;
 
     @Option(names = "--trial-number", required = true, description = "The number ask printed.")
     int number;
@@ -55,20 +55,19 @@ final class TellCommand implements Callable<Integer> {
         if (s == TrialState.COMPLETE && value.isEmpty()) {
             throw new UsageException("--values is required with --state complete");
         }
-        try (SqliteStudyStorage st = storage.open()) {
-            StudyInfo info = st.findStudy(storage.studyName).orElseThrow(() -> new UsageException("no study named '"
-                    + storage.studyName + "' in " + storage.storage));
-            org.smarttuner.storage.DriverMark.refuseWhileDriven(st, storage.studyName, "tell");
-            st.update(storage.studyName, trials -> {
-                Study study = Study.resume(info.name(), info.direction(), new RandomSampler(0), new NopPruner(),
+        try (SqliteStudyStorage st = study.open()) {
+            StudyInfo info = study.require(st);
+            org.smarttuner.storage.DriverMark.refuseWhileDriven(st, study.studyName, "tell");
+            st.update(study.studyName, trials -> {
+                Study resumed = Study.resume(info.name(), info.direction(), new RandomSampler(0), new NopPruner(),
                         trials);
                 FrozenTrial t;
                 try {
-                    t = study.trial(number);
+                    t = resumed.trial(number);
                     if (skipIfFinished && t.state().isFinished()) {
                         return new Update<>(List.of(), t);
                     }
-                    t = study.tell(number, s, value);
+                    t = resumed.tell(number, s, value);
                 } catch (StudyException e) {
                     throw new UsageException(e.getMessage());
                 }

@@ -1,24 +1,22 @@
 package org.smarttuner.cli;
 
-import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.smarttuner.storage.SqliteStudyStorage;
 import org.smarttuner.study.FrozenTrial;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** Lists a study's trials (Optuna: {@code optuna trials}). */
+/** Lists a study's trials (Optuna: {@code optuna trials}, the same fields and formats). */
 @Command(name = "trials", mixinStandardHelpOptions = true, description = "List a study's trials.")
 final class TrialsCommand implements Callable<Integer> {
     @Mixin
-    StorageOptions storage;
+    StudyOptions study;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "table", description = "table or json (default: "
-            + "${DEFAULT-VALUE}).")
-    OutputFormat format;
+    @Mixin
+    FormatOptions output;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -26,16 +24,16 @@ final class TrialsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<FrozenTrial> trials;
-        try (SqliteStudyStorage st = storage.open()) {
-            trials = st.trials(storage.studyName);
+        Optional<String> metric;
+        try (SqliteStudyStorage st = study.open()) {
+            study.require(st);
+            trials = st.trials(study.studyName);
+            metric = TrialRecords.metricName(st, study.studyName);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (format == OutputFormat.json) {
-            out.println(StudyJson.write(trials.stream().map(StudyJson::trial).toList()));
-        } else {
-            StudyJson.table(out, trials);
-        }
-        out.flush();
+        TrialRecords r = TrialRecords.of(trials, metric);
+        spec.commandLine().getOut().println(OptunaOutput.list(r.records(), r.columns(),
+                output.or(OutputFormat.table), output.flatten));
+        spec.commandLine().getOut().flush();
         return Main.OK;
     }
 }

@@ -343,13 +343,7 @@ public final class SqliteStudyStorage implements StudyStorage {
     private StudyInfo require(Connection c, String name) throws SQLException {
         Optional<StudyInfo> s = find(c, name);
         if (s.isEmpty()) {
-            List<String> names = new ArrayList<>();
-            try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(
-                    "SELECT study_name FROM studies ORDER BY study_id")) {
-                while (r.next()) {
-                    names.add(r.getString(1));
-                }
-            }
+            List<String> names = names(c);
             throw new StorageException("no study named '" + name + "' in " + file + "; studies there: "
                     + (names.isEmpty() ? "none" : String.join(", ", names)));
         }
@@ -369,6 +363,57 @@ public final class SqliteStudyStorage implements StudyStorage {
             }
             for (String n : names) {
                 out.add(find(c, n).orElseThrow());
+            }
+            return List.copyOf(out);
+        });
+    }
+
+    /** The names of all studies, in the order they were created. */
+    public List<String> studyNames() {
+        return read("list studies", c -> List.copyOf(names(c)));
+    }
+
+    private static List<String> names(Connection c) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (Statement st = c.createStatement(); ResultSet r = st.executeQuery(
+                "SELECT study_name FROM studies ORDER BY study_id")) {
+            while (r.next()) {
+                names.add(r.getString(1));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Every study as Optuna's {@code get_all_study_summaries} sees it, multi-objective ones
+     * included (they are listed, not opened), in the order they were created.
+     */
+    public List<StudySummary> summaries() {
+        return read("summarise studies", c -> {
+            List<StudySummary> out = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet r = st.executeQuery("SELECT s.study_id, s.study_name, "
+                    + "(SELECT count(*) FROM trials t WHERE t.study_id = s.study_id), "
+                    + "(SELECT min(t.datetime_start) FROM trials t WHERE t.study_id = s.study_id) "
+                    + "FROM studies s ORDER BY s.study_id")) {
+                List<Object[]> rows = new ArrayList<>();
+                while (r.next()) {
+                    rows.add(new Object[] {r.getLong(1), r.getString(2), r.getInt(3), r.getString(4)});
+                }
+                for (Object[] row : rows) {
+                    long id = (Long) row[0];
+                    List<String> dirs = new ArrayList<>();
+                    try (PreparedStatement p = c.prepareStatement(
+                            "SELECT direction FROM study_directions WHERE study_id = ? ORDER BY objective")) {
+                        p.setLong(1, id);
+                        try (ResultSet d = p.executeQuery()) {
+                            while (d.next()) {
+                                dirs.add(d.getString(1));
+                            }
+                        }
+                    }
+                    out.add(new StudySummary((String) row[1], dirs, (Integer) row[2], TrialRows.time((String) row[3]),
+                            userAttrs(c, id, (String) row[1])));
+                }
             }
             return List.copyOf(out);
         });
@@ -417,22 +462,50 @@ public final class SqliteStudyStorage implements StudyStorage {
     /** Sets a study system attribute to a JSON value (replacing it). */
     public void setStudySystemAttr(String study, String key, String json) {
         write("write study attribute " + key, c -> {
-            long id = require(c, study).id();
-            try (PreparedStatement d = c.prepareStatement("DELETE FROM study_system_attributes WHERE study_id = ? "
-                    + "AND key = ?")) {
-                d.setLong(1, id);
-                d.setString(2, key);
-                d.executeUpdate();
-            }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO study_system_attributes (study_id, key, "
-                    + "value_json) VALUES (?, ?, ?)")) {
-                p.setLong(1, id);
-                p.setString(2, key);
-                p.setString(3, json);
-                p.executeUpdate();
-            }
+            replaceAttr(c, "study_system_attributes", require(c, study).id(), key, json);
             return null;
         });
+    }
+
+    // ---- study user attributes (Optuna's study_user_attributes: key, JSON value)
+
+    /** A study's user attributes (JSON values as Java's: String, Number, Boolean, List, Map, null). */
+    public Map<String, Object> studyUserAttrs(String study) {
+        return read("read user attributes of '" + study + "'", c -> userAttrs(c, require(c, study).id(), study));
+    }
+
+    private Map<String, Object> userAttrs(Connection c, long id, String study) throws SQLException {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT key, value_json FROM study_user_attributes "
+                + "WHERE study_id = ? ORDER BY study_user_attribute_id")) {
+            p.setLong(1, id);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.put(r.getString(1), AttrJson.read(r.getString(2), file + " study '" + study + "'"));
+                }
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** Sets a study user attribute (replacing it), as Optuna's {@code study.set_user_attr}. */
+    public void setStudyUserAttr(String study, String key, Object value) {
+        String json = AttrJson.write(value);
+        write("write user attribute " + key + " of '" + study + "'", c -> {
+            replaceAttr(c, "study_user_attributes", require(c, study).id(), key, json);
+            return null;
+        });
+    }
+
+    /** Sets a key in place, as Optuna's RDB storage updates an existing row (its position is kept). */
+    private static void replaceAttr(Connection c, String table, long id, String key, String json) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO " + table + " (study_id, \"key\", value_json) "
+                + "VALUES (?, ?, ?) ON CONFLICT (study_id, \"key\") DO UPDATE SET value_json = excluded.value_json")) {
+            p.setLong(1, id);
+            p.setString(2, key);
+            p.setString(3, json);
+            p.executeUpdate();
+        }
     }
 
     // ---- trials

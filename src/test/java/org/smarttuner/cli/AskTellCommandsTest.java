@@ -55,7 +55,7 @@ class AskTellCommandsTest {
         assertEquals(12, all.size());
         assertEquals("PRUNED", all.get(5).get("state").asText());
         Run table = run("trials", "--storage", url, "--study-name", "loop");
-        assertTrue(table.out().startsWith("number | state"), table.out());
+        assertTrue(table.out().startsWith("+--------+") && table.out().contains("| number |"), table.out());
         Run best = run("best-trial", "--storage", url, "--study-name", "loop", "-f", "json");
         JsonNode b = json.readTree(best.out());
         double bestValue = Double.POSITIVE_INFINITY;
@@ -67,7 +67,7 @@ class AskTellCommandsTest {
         assertEquals(bestValue, b.get("value").asDouble());
         assertEquals(0, run("delete-study", "--storage", url, "--study-name", "loop").code());
         Run gone = run("trials", "--storage", url, "--study-name", "loop");
-        assertEquals(Main.RUNTIME_ERROR, gone.code());
+        assertEquals(Main.USAGE_ERROR, gone.code());
         assertTrue(gone.err().contains("no study named 'loop'"), gone.err());
     }
 
@@ -170,9 +170,9 @@ class AskTellCommandsTest {
         assertEquals(0, trials.code(), trials.err());
         assertTrue(trials.out().contains("0.5"), trials.out());
         org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"--verbose", "ask", "--storage", "u", "-x"},
-                Main.storageAfterVerb(new String[] {"--verbose", "--storage", "u", "ask", "-x"}));
+                Main.optionsAfterVerb(new String[] {"--verbose", "--storage", "u", "ask", "-x"}));
         org.junit.jupiter.api.Assertions.assertArrayEquals(new String[] {"--storage", "u", "tune"},
-                Main.storageAfterVerb(new String[] {"--storage", "u", "tune"}), "left alone where no verb takes it");
+                Main.optionsAfterVerb(new String[] {"--storage", "u", "tune"}), "left alone where no verb takes it");
     }
 
     @Test
