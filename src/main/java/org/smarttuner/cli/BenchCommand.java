@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
             "  train    Tacotron2 training throughput (mel frames/s, ms/step, peak memory)",
             "  target   time to a target validation loss: the configured tuner against random search"},
         subcommands = {BenchSamplerCommand.class, BenchStorageCommand.class, BenchDataCommand.class,
-            BenchTrainCommand.class, BenchTargetCommand.class})
+            BenchTrainCommand.class, BenchTargetCommand.class, BenchDriverCommand.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -65,7 +65,8 @@ public final class TuneJob {
     private final LinkedBlockingQueue<Done> done = new LinkedBlockingQueue<>();
     private final OverheadStats overhead = new OverheadStats();
 
-    private Study study;
+    private volatile Study study;
+    private DriverWatch watch;
     /** The study's lease: given by the command (taken before the mirrors open) or taken in {@link #run()}. */
     private StudyLease lease;
     private ResultWriter writer;
@@ -104,6 +105,12 @@ public final class TuneJob {
      */
     public TuneJob withLease(StudyLease taken) {
         this.lease = taken;
+        return this;
+    }
+
+    /** For {@code bench driver}: ask times and per-segment overheads go to {@code w} as well. */
+    public TuneJob withWatch(DriverWatch w) {
+        this.watch = w;
         return this;
     }
 
@@ -263,7 +270,11 @@ public final class TuneJob {
                     }
                     submitNext(n);
                 } else if (stopReason.isEmpty()) {
+                    long askStart = System.nanoTime();
                     FrozenTrial t = study.ask(config.searchSpace());
+                    if (watch != null) {
+                        watch.asked(System.nanoTime() - askStart);
+                    }
                     record(new Change(List.of(eventRow(t, null, "RUNNING", 0, "asked: " + t.params()))));
                     submitNext(t.number());
                     stopReason = study.stopReason(stop, config.searchSpace(), startedAt);
@@ -539,6 +550,10 @@ public final class TuneJob {
         writer.submit(new ResultWriter.Change(List.of(row), c.events, c.metrics, List.of(latest), recordedAt -> {
             if (times != null) {
                 overhead.add(times.submit(), times.taskStart(), times.taskEnd(), recordedAt);
+                if (watch != null) {
+                    watch.recorded(Math.max(0, times.taskStart() - times.submit()),
+                            Math.max(0, recordedAt - times.taskEnd()));
+                }
             }
             Checkpoints.deleteQuietly(spark, obsolete);
             if (drop) {
@@ -550,6 +565,9 @@ public final class TuneJob {
         }, mirroredAt -> {
             if (times != null) {
                 overhead.addMirrored(times.taskEnd(), mirroredAt);
+                if (watch != null) {
+                    watch.mirrored(Math.max(0, mirroredAt - times.taskEnd()));
+                }
             }
         }));
     }

@@ -1,0 +1,85 @@
+package org.smarttuner.cli.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.smarttuner.spark.DriverWatch;
+import org.smarttuner.study.TrialState;
+
+/** One line of {@code bench driver}'s report: a window's figures beside the study's totals. */
+public record DriverRow(double elapsedSeconds, long finished, long complete, long pruned, long failed,
+                        double trialsPerHour, int segments, long startP50, long startP95, long recordedP50,
+                        long recordedP95, long mirroredP95, double askP50Ms, double askP95Ms, long heapBytes,
+                        long rssBytes, DeltaFiles delta) {
+
+    public static final String HEADER = "elapsed  finished (complete/pruned/failed)  trials/h  segments  "
+            + "submit->start p50/p95 ms  end->recorded p50/p95 ms  end->mirrored p95 ms  ask p50/p95 ms  "
+            + "heap MB  RSS MB  Delta data files / log files / MB";
+
+    /** The Delta folder's data files (parquet), log files (_delta_log) and total size. */
+    public record DeltaFiles(long dataFiles, long logFiles, long bytes) {
+    }
+
+    /** What the previous line counted, for the window's rate. */
+    public static final class Previous {
+        double seconds;
+        long finished;
+    }
+
+    public static DriverRow of(double elapsed, Map<TrialState, Long> counts, DriverWatch.Window w, long heap, long rss,
+                               DeltaFiles delta, Previous previous) {
+        long complete = counts.getOrDefault(TrialState.COMPLETE, 0L);
+        long pruned = counts.getOrDefault(TrialState.PRUNED, 0L);
+        long failed = counts.getOrDefault(TrialState.FAIL, 0L);
+        long finished = complete + pruned + failed;
+        double window = elapsed - previous.seconds;
+        double rate = window > 0 ? (finished - previous.finished) * 3600.0 / window : 0;
+        previous.seconds = elapsed;
+        previous.finished = finished;
+        return new DriverRow(elapsed, finished, complete, pruned, failed, rate, w.endToRecorded().size(),
+                DriverWatch.Window.percentile(w.submitToStart(), 50), DriverWatch.Window.percentile(w.submitToStart(), 95),
+                DriverWatch.Window.percentile(w.endToRecorded(), 50), DriverWatch.Window.percentile(w.endToRecorded(), 95),
+                DriverWatch.Window.percentile(w.endToMirrored(), 95),
+                DriverWatch.Window.percentile(w.askMicros(), 50) / 1000.0,
+                DriverWatch.Window.percentile(w.askMicros(), 95) / 1000.0, heap, rss, delta);
+    }
+
+    public String line() {
+        return String.format(Locale.ROOT, "%6.0fs  %5d (%d/%d/%d)  %8.0f  %8d  %6d / %-6d  %6d / %-6d  %6d  %6.1f / %-6.1f"
+                + "  %6.0f  %6.0f  %d / %d / %.1f", elapsedSeconds, finished, complete, pruned, failed, trialsPerHour,
+                segments, startP50, startP95, recordedP50, recordedP95, mirroredP95, askP50Ms, askP95Ms,
+                heapBytes / 1048576.0, rssBytes / 1048576.0, delta.dataFiles(), delta.logFiles(),
+                delta.bytes() / 1048576.0);
+    }
+
+    /** Counts the files of the Delta tables under {@code root}. */
+    public static DeltaFiles files(Path root) {
+        if (!Files.isDirectory(root)) {
+            return new DeltaFiles(0, 0, 0);
+        }
+        long data = 0;
+        long log = 0;
+        long bytes = 0;
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".crc")) {
+                    continue;
+                }
+                bytes += Files.size(p);
+                if (p.toString().contains("/_delta_log/")) {
+                    log++;
+                } else if (name.endsWith(".parquet")) {
+                    data++;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a file removed while walking (a vacuum or a checkpoint's clean-up): count what was seen
+        }
+        return new DeltaFiles(data, log, bytes);
+    }
+}
