@@ -2,6 +2,7 @@ package org.smarttuner.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.smarttuner.spark.results.DeltaResultStore;
 
 /**
  * What {@code bench driver} watches in a running {@link TuneJob}: how long each ask took, and each
@@ -12,7 +13,7 @@ import java.util.List;
 public final class DriverWatch {
     /** Milliseconds (asks in microseconds) of one window. */
     public record Window(List<Long> askMicros, List<Long> submitToStart, List<Long> endToRecorded,
-                         List<Long> endToMirrored) {
+                         List<Long> endToMirrored, List<DeltaResultStore.WriteTimes> commits, long rows) {
         public static long percentile(List<Long> xs, int p) {
             if (xs.isEmpty()) {
                 return 0;
@@ -28,6 +29,13 @@ public final class DriverWatch {
     private List<Long> starts = new ArrayList<>();
     private List<Long> recorded = new ArrayList<>();
     private List<Long> mirrored = new ArrayList<>();
+    private List<DeltaResultStore.WriteTimes> commits = new ArrayList<>();
+    private long rows;
+
+    synchronized void committed(DeltaResultStore.WriteTimes t, int batchRows) {
+        commits.add(t);
+        rows += batchRows;
+    }
 
     synchronized void asked(long nanos) {
         asks.add(nanos / 1000);
@@ -43,7 +51,9 @@ public final class DriverWatch {
     }
 
     public synchronized Window drain() {
-        Window w = new Window(asks, starts, recorded, mirrored);
+        Window w = new Window(asks, starts, recorded, mirrored, commits, rows);
+        commits = new ArrayList<>();
+        rows = 0;
         asks = new ArrayList<>();
         starts = new ArrayList<>();
         recorded = new ArrayList<>();

@@ -140,7 +140,10 @@ public final class TuneJob {
         }
         writer = new ResultWriter((batch, writerId, version) -> {
             held.check(); // a driver that lost its lease writes nothing more
-            store.write(batch, writerId, version);
+            DeltaResultStore.WriteTimes took = store.write(batch, writerId, version);
+            if (watch != null) {
+                watch.committed(took, batch.size());
+            }
         }, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
         executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
                 config.execution().gpusPerTrial());

@@ -13,11 +13,13 @@ import org.smarttuner.study.TrialState;
 /** One line of {@code bench driver}'s report: a window's figures beside the study's totals. */
 public record DriverRow(double elapsedSeconds, long finished, long complete, long pruned, long failed,
                         double trialsPerHour, int segments, long startP50, long startP95, long recordedP50,
-                        long recordedP95, long mirroredP95, double askP50Ms, double askP95Ms, long heapBytes,
-                        long rssBytes, DeltaFiles delta) {
+                        long recordedP95, long mirroredP95, double askP50Ms, double askP95Ms, int commits,
+                        double rowsPerCommit, long eventsP50, long metricsP50, long trialsP50, long commitP95,
+                        long heapBytes, long rssBytes, DeltaFiles delta) {
 
     public static final String HEADER = "elapsed  finished (complete/pruned/failed)  trials/h  segments  "
             + "submit->start p50/p95 ms  end->recorded p50/p95 ms  end->mirrored p95 ms  ask p50/p95 ms  "
+            + "commits (rows each)  commit ms p50 events+metrics+trials, p95 total  "
             + "heap MB  RSS MB  Delta data files / log files / MB";
 
     /** The Delta folder's data files (parquet), log files (_delta_log) and total size. */
@@ -45,15 +47,20 @@ public record DriverRow(double elapsedSeconds, long finished, long complete, lon
                 DriverWatch.Window.percentile(w.endToRecorded(), 50), DriverWatch.Window.percentile(w.endToRecorded(), 95),
                 DriverWatch.Window.percentile(w.endToMirrored(), 95),
                 DriverWatch.Window.percentile(w.askMicros(), 50) / 1000.0,
-                DriverWatch.Window.percentile(w.askMicros(), 95) / 1000.0, heap, rss, delta);
+                DriverWatch.Window.percentile(w.askMicros(), 95) / 1000.0, w.commits().size(),
+                w.commits().isEmpty() ? 0 : (double) w.rows() / w.commits().size(),
+                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.events()).toList(), 50),
+                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.metrics()).toList(), 50),
+                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.trials()).toList(), 50),
+                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.total()).toList(), 95), heap, rss, delta);
     }
 
     public String line() {
         return String.format(Locale.ROOT, "%6.0fs  %5d (%d/%d/%d)  %8.0f  %8d  %6d / %-6d  %6d / %-6d  %6d  %6.1f / %-6.1f"
-                + "  %6.0f  %6.0f  %d / %d / %.1f", elapsedSeconds, finished, complete, pruned, failed, trialsPerHour,
-                segments, startP50, startP95, recordedP50, recordedP95, mirroredP95, askP50Ms, askP95Ms,
-                heapBytes / 1048576.0, rssBytes / 1048576.0, delta.dataFiles(), delta.logFiles(),
-                delta.bytes() / 1048576.0);
+                + "  %4d (%.0f)  %d+%d+%d, %d  %6.0f  %6.0f  %d / %d / %.1f", elapsedSeconds, finished, complete, pruned,
+                failed, trialsPerHour, segments, startP50, startP95, recordedP50, recordedP95, mirroredP95, askP50Ms,
+                askP95Ms, commits, rowsPerCommit, eventsP50, metricsP50, trialsP50, commitP95, heapBytes / 1048576.0,
+                rssBytes / 1048576.0, delta.dataFiles(), delta.logFiles(), delta.bytes() / 1048576.0);
     }
 
     /** Counts the files of the Delta tables under {@code root}. */

@@ -119,13 +119,25 @@ public final class DeltaResultStore {
      * @param writerId unique per writing driver (one per {@code tune} run)
      * @param version increases with every batch that writer sends; the same batch keeps its version on retry
      */
-    public void write(Batch batch, String writerId, long version) {
+    public WriteTimes write(Batch batch, String writerId, long version) {
         if (version < 0) {
             throw new IllegalArgumentException("batch version must be >= 0, got " + version);
         }
+        long t0 = System.nanoTime();
         append(ResultTables.EVENTS_TABLE, batch.events(), writerId, version);
+        long t1 = System.nanoTime();
         append(ResultTables.METRICS_TABLE, batch.metrics(), writerId, version);
+        long t2 = System.nanoTime();
         merge(ResultTables.TRIALS_TABLE, latestPerKey(batch.trials()));
+        long t3 = System.nanoTime();
+        return new WriteTimes((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+    }
+
+    /** How long one batch took per table, in milliseconds. */
+    public record WriteTimes(long events, long metrics, long trials) {
+        public long total() {
+            return events + metrics + trials;
+        }
     }
 
     /** A one-off batch (tools, tests): a writer of its own, so it is never taken for a retry. */
