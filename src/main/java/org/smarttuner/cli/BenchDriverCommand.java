@@ -178,12 +178,21 @@ final class BenchDriverCommand implements Callable<Integer> {
             System.gc(); // the heap a long study retains, not the garbage between collections
             long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             DriverRow row = DriverRow.of((System.nanoTime() - start) / 1e9, counts, watch.drain(), heap, rssBytes(),
-                    DriverRow.files(Path.of(dir.toString(), "delta")), previous);
+                    DriverRow.files(Path.of(dir.toString(), "delta"), table -> activeFiles(table)), previous);
             out.println(row.line());
             out.flush();
         } catch (RuntimeException e) {
             out.println("report failed: " + e);
             out.flush();
+        }
+    }
+
+    private long activeFiles(String table) {
+        try {
+            return io.delta.tables.DeltaTable.forPath(SparkSession.active(), dir.resolve("delta").resolve(table)
+                    .toString()).detail().select("numFiles").head().getLong(0);
+        } catch (RuntimeException e) {
+            return -1; // not created yet
         }
     }
 

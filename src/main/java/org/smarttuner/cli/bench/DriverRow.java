@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.smarttuner.spark.DriverWatch;
+import org.smarttuner.spark.results.ResultTables;
 import org.smarttuner.study.TrialState;
 
 /** One line of {@code bench driver}'s report: a window's figures beside the study's totals. */
@@ -20,10 +21,13 @@ public record DriverRow(double elapsedSeconds, long finished, long complete, lon
     public static final String HEADER = "elapsed  finished (complete/pruned/failed)  trials/h  segments  "
             + "submit->start p50/p95 ms  end->recorded p50/p95 ms  end->mirrored p95 ms  ask p50/p95 ms  "
             + "commits (rows each)  commit ms p50 events+metrics+trials, p95 total  "
-            + "heap MB  RSS MB  Delta data files / log files / MB";
+            + "heap MB  RSS MB  active files trials/events/metrics  on disk: data files / log files / MB";
 
-    /** The Delta folder's data files (parquet), log files (_delta_log) and total size. */
-    public record DeltaFiles(long dataFiles, long logFiles, long bytes) {
+    /**
+     * The files a read of each table opens (its snapshot's active files: trials, events, metrics), and what
+     * lies on disk under the Delta folder: data files (old ones stay until a VACUUM), log files, bytes.
+     */
+    public record DeltaFiles(long trials, long events, long metrics, long dataFiles, long logFiles, long bytes) {
     }
 
     /** What the previous line counted, for the window's rate. */
@@ -57,36 +61,37 @@ public record DriverRow(double elapsedSeconds, long finished, long complete, lon
 
     public String line() {
         return String.format(Locale.ROOT, "%6.0fs  %5d (%d/%d/%d)  %8.0f  %8d  %6d / %-6d  %6d / %-6d  %6d  %6.1f / %-6.1f"
-                + "  %4d (%.0f)  %d+%d+%d, %d  %6.0f  %6.0f  %d / %d / %.1f", elapsedSeconds, finished, complete, pruned,
+                + "  %4d (%.0f)  %d+%d+%d, %d  %6.0f  %6.0f  %d/%d/%d  %d / %d / %.1f", elapsedSeconds, finished, complete, pruned,
                 failed, trialsPerHour, segments, startP50, startP95, recordedP50, recordedP95, mirroredP95, askP50Ms,
                 askP95Ms, commits, rowsPerCommit, eventsP50, metricsP50, trialsP50, commitP95, heapBytes / 1048576.0,
-                rssBytes / 1048576.0, delta.dataFiles(), delta.logFiles(), delta.bytes() / 1048576.0);
+                rssBytes / 1048576.0, delta.trials(), delta.events(), delta.metrics(), delta.dataFiles(), delta.logFiles(),
+                delta.bytes() / 1048576.0);
     }
 
-    /** Counts the files of the Delta tables under {@code root}. */
-    public static DeltaFiles files(Path root) {
-        if (!Files.isDirectory(root)) {
-            return new DeltaFiles(0, 0, 0);
-        }
+    /** Counts the files of the Delta tables under {@code root}; {@code active} gives a table's snapshot's count. */
+    public static DeltaFiles files(Path root, java.util.function.ToLongFunction<String> active) {
         long data = 0;
         long log = 0;
         long bytes = 0;
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
-                String name = p.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(".crc")) {
-                    continue;
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> walk = Files.walk(root)) {
+                for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(".") && name.endsWith(".crc")) {
+                        continue;
+                    }
+                    bytes += Files.size(p);
+                    if (p.toString().contains("/_delta_log/")) {
+                        log++;
+                    } else if (name.endsWith(".parquet")) {
+                        data++;
+                    }
                 }
-                bytes += Files.size(p);
-                if (p.toString().contains("/_delta_log/")) {
-                    log++;
-                } else if (name.endsWith(".parquet")) {
-                    data++;
-                }
+            } catch (IOException | UncheckedIOException e) {
+                // a file removed while walking (a compaction's clean-up): count what was seen
             }
-        } catch (IOException | UncheckedIOException e) {
-            // a file removed while walking (a vacuum or a checkpoint's clean-up): count what was seen
         }
-        return new DeltaFiles(data, log, bytes);
+        return new DeltaFiles(active.applyAsLong(ResultTables.TRIALS), active.applyAsLong(ResultTables.EVENTS),
+                active.applyAsLong(ResultTables.METRICS), data, log, bytes);
     }
 }
