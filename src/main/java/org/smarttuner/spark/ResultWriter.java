@@ -60,7 +60,17 @@ final class ResultWriter implements AutoCloseable {
     private long nextVersion;
     private final List<StudyMirror> mirrors;
     private final Duration maxRetry;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /**
+     * Changes waiting for Delta. Bounded: when Delta falls this far behind, {@link #submit} waits, so the
+     * driver holds its next segments back instead of piling up an ever longer wait to be recorded. The writer
+     * takes everything queued into one batch, so the queue empties at every commit.
+     */
+    static final int QUEUE_CAPACITY = 1024;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    /**
+     * Not bounded, so that a slow mirror never holds a Delta commit up; it grows only while one mirror call is
+     * slow (by the changes Delta records meanwhile), since the mirror thread takes everything queued at each round.
+     */
     private final LinkedBlockingQueue<Object> mirrorQueue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Thread mirrorThread;
@@ -97,7 +107,28 @@ final class ResultWriter implements AutoCloseable {
 
     void submit(Change change) {
         checkFailure();
-        queue.add(change);
+        put(queue, change);
+    }
+
+    /** Adds to a bounded queue, waiting while it is full (and saying so once a wait passes a second). */
+    private void put(LinkedBlockingQueue<Object> q, Object item) {
+        try {
+            if (q.offer(item, 1, TimeUnit.SECONDS)) {
+                return;
+            }
+            long start = System.nanoTime();
+            LOG.info("the results writer is {} changes behind Delta: the driver waits for it", q.size());
+            while (!q.offer(item, 1, TimeUnit.SECONDS)) {
+                checkFailure();
+                if (!thread.isAlive()) {
+                    throw new IllegalStateException("the results writer stopped with " + q.size() + " changes waiting");
+                }
+            }
+            LOG.info("the results writer caught up after {} ms", (System.nanoTime() - start) / 1_000_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing results to the writer", e);
+        }
     }
 
     /**
@@ -106,7 +137,7 @@ final class ResultWriter implements AutoCloseable {
      */
     void flush() {
         Object marker = new Object();
-        queue.add(marker);
+        put(queue, marker);
         long deadline = System.nanoTime() + flushBound.toNanos();
         synchronized (marker) {
             while (!flushed.containsKey(marker)) {
@@ -316,7 +347,9 @@ final class ResultWriter implements AutoCloseable {
 
     @Override
     public void close() {
-        queue.add(STOP);
+        if (!queue.offer(STOP)) {
+            thread.interrupt(); // a writer that is stuck or gone: stop it rather than wait on a full queue
+        }
         try {
             thread.join(60_000);
             if (thread.isAlive()) {
