@@ -54,7 +54,7 @@ public record TrackingTarget(String host, Optional<Credentials> credentials, boo
             Optional<String> host = nonBlank(env.get("DATABRICKS_HOST"));
             Optional<String> token = nonBlank(env.get("DATABRICKS_TOKEN"));
             if (host.isEmpty() || token.isEmpty()) {
-                throw new IllegalArgumentException(source + " is '" + Redaction.redact(u) + "', which needs "
+                throw new IllegalArgumentException(source + " is '" + Redaction.forMessage(u) + "', which needs "
                         + "DATABRICKS_HOST and DATABRICKS_TOKEN in the environment (missing: "
                         + (host.isEmpty() ? "DATABRICKS_HOST" : "DATABRICKS_TOKEN")
                         + "); profiles in ~/.databrickscfg are not read");
@@ -65,7 +65,7 @@ public record TrackingTarget(String host, Optional<Credentials> credentials, boo
             }
             if (TrackingUrl.parse(h, "DATABRICKS_HOST").credentials().isPresent()) {
                 throw new IllegalArgumentException("DATABRICKS_HOST has a user:password part ("
-                        + Redaction.redact(h) + "); allowed: the workspace URL alone, with the token in DATABRICKS_TOKEN");
+                        + Redaction.forMessage(h) + "); allowed: the workspace URL alone, with the token in DATABRICKS_TOKEN");
             }
             String checked = checkedHost(h, "DATABRICKS_HOST");
             Credentials bearer = new Credentials.Bearer(new Secret(token.get()), "DATABRICKS_TOKEN");
@@ -96,7 +96,7 @@ public record TrackingTarget(String host, Optional<Credentials> credentials, boo
             return Optional.of(new TrackingTarget(host, credentials, insecure && host.startsWith("https://"), false,
                     warnings));
         }
-        throw new IllegalArgumentException(source + " is '" + Redaction.redact(u) + "', which the Java tracking client "
+        throw new IllegalArgumentException(source + " is '" + Redaction.forMessage(u) + "', which the Java tracking client "
                 + "cannot use" + (u.startsWith("file:") || !u.contains(":") ? " (a local file store needs Python MLflow; "
                 + "start `mlflow server` and point at it)" : "")
                 + "; allowed: http://host:port, https://..., databricks or databricks://profile");
@@ -163,13 +163,12 @@ public record TrackingTarget(String host, Optional<Credentials> credentials, boo
             parsed = new URI(host);
         } catch (URISyntaxException e) {
             // Java's message repeats the whole text, which may hold a password it could not split off: the
-            // reason and the place only, and the text only when it has no '@'. No cause, for the same reason.
-            throw new IllegalArgumentException(source + " '" + (host.contains("@") ? "(not shown: it has an '@', so "
-                    + "it may hold a password)" : host) + "' is not a valid URL: " + e.getReason() + " at character "
-                    + (e.getIndex() + 1));
+            // reason and the place only, and no cause, for the same reason.
+            throw new IllegalArgumentException(source + " '" + Redaction.forMessage(host) + "' is not a valid URL: "
+                    + e.getReason() + " at character " + (e.getIndex() + 1));
         }
         if (parsed.getHost() == null) {
-            throw new IllegalArgumentException(source + " '" + Redaction.redact(host) + "' has no host name");
+            throw new IllegalArgumentException(source + " '" + Redaction.forMessage(host) + "' has no host name");
         }
         return host;
     }
