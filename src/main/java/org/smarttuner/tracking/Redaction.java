@@ -4,11 +4,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Hides the credentials a URL carries in any text that leaves the process: the printed configuration,
- * log lines, error messages, MLflow params and tags, Delta rows. {@code http://u:pw@host:5000} shows as
- * {@code http://u:***@host:5000}; a user part without a password (often a token) shows as {@code ***}.
- * Tokens and passwords from the environment never enter such text (they live in {@link Secret}s), so URLs
- * are the one place a credential can hide in a value.
+ * Hides the password a URL carries in any text that leaves the process: the printed configuration, log
+ * lines, error messages, MLflow params and tags, Delta rows. {@code http://u:pw@host:5000} shows as
+ * {@code http://u:***@host:5000}. A user part without a colon is left alone: it is how Azure storage
+ * names a container ({@code abfss://container@account.dfs.core.windows.net/...}), and a tracking URI with
+ * such a part is refused without being shown ({@link TrackingUrl}). Tokens and passwords from the
+ * environment never enter such text (they live in {@link Secret}s), so URLs are the one place a
+ * credential can hide in a value.
  */
 public final class Redaction {
     public static final String MASK = "***";
@@ -32,7 +34,7 @@ public final class Redaction {
         while (m.find()) {
             String userInfo = m.group(2);
             int colon = userInfo.indexOf(':');
-            String shown = colon < 0 ? MASK : userInfo.substring(0, colon) + ":" + MASK;
+            String shown = colon < 0 ? userInfo : userInfo.substring(0, colon) + ":" + MASK;
             m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + shown + "@"));
         }
         m.appendTail(out);
@@ -47,5 +49,25 @@ public final class Redaction {
     public static String forMessage(String url) {
         String shown = redact(url);
         return shown.replace(MASK + "@", "").indexOf('@') < 0 ? shown : "(not shown: it has an '@', so it may hold a password)";
+    }
+
+    /**
+     * Stricter, for text known to hold a tracking URI: also a user part without a password (there, often
+     * a token) shows as {@code ***}.
+     */
+    public static String redactAnyUserPart(String text) {
+        String once = redact(text);
+        if (once == null || once.indexOf('@') < 0) {
+            return once;
+        }
+        Matcher m = USER_INFO.matcher(once);
+        StringBuilder out = new StringBuilder(once.length());
+        while (m.find()) {
+            String userInfo = m.group(2);
+            m.appendReplacement(out, Matcher.quoteReplacement(m.group(1) + (userInfo.contains(":") ? userInfo : MASK)
+                    + "@"));
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 }

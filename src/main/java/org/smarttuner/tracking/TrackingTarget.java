@@ -63,9 +63,10 @@ public record TrackingTarget(String host, Optional<Credentials> credentials, boo
             if (!h.startsWith("https://") && !h.startsWith("http://")) {
                 h = "https://" + h;
             }
-            if (TrackingUrl.parse(h, "DATABRICKS_HOST").credentials().isPresent()) {
-                throw new IllegalArgumentException("DATABRICKS_HOST has a user:password part ("
-                        + Redaction.forMessage(h) + "); allowed: the workspace URL alone, with the token in DATABRICKS_TOKEN");
+            if (h.substring(h.indexOf("://") + 3).split("[/?#]", 2)[0].contains("@")) {
+                throw new IllegalArgumentException("DATABRICKS_HOST has a user part before '@' (not shown); allowed: "
+                        + "the workspace URL alone, e.g. https://adb-123.4.azuredatabricks.net, with the token in "
+                        + "DATABRICKS_TOKEN");
             }
             String checked = checkedHost(h, "DATABRICKS_HOST");
             Credentials bearer = new Credentials.Bearer(new Secret(token.get()), "DATABRICKS_TOKEN");

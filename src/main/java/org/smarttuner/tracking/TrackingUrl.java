@@ -45,14 +45,14 @@ public record TrackingUrl(String url, Optional<Credentials.Basic> credentials) {
         String url = raw.substring(0, start) + raw.substring(at + 1);
         int colon = userInfo.indexOf(':');
         if (colon < 0) {
-            throw new IllegalArgumentException("the URL has a user part without a password (" + Redaction.forMessage(raw)
-                    + "); a lone user part would be sent as a user name with an empty password");
+            // Not shown: a lone user part is often a token.
+            throw new IllegalArgumentException("the URL has a user part before '@' but no ':password' in it (not "
+                    + "shown: it may be a token)");
         }
         String user = decode(userInfo.substring(0, colon), "user name");
         String password = decode(userInfo.substring(colon + 1), "password");
         if (user.isEmpty()) {
-            throw new IllegalArgumentException("the URL's user:password part has an empty user name ("
-                    + Redaction.forMessage(raw) + ")");
+            throw new IllegalArgumentException("the URL's user:password part has an empty user name");
         }
         return new TrackingUrl(url, Optional.of(new Credentials.Basic(user, new Secret(password), source)));
     }

@@ -18,8 +18,10 @@ class RedactionTest {
     }
 
     @Test
-    void aUserPartWithoutColonMayBeATokenAndIsMaskedWhole() {
-        assertEquals("https://***@host", Redaction.redact("https://ghp_abc123TOKEN@host"));
+    void aUserPartWithoutPasswordIsKeptAsAzureStorageNamesContainersSo() {
+        assertEquals("abfss://container@account.dfs.core.windows.net/delta",
+                Redaction.redact("abfss://container@account.dfs.core.windows.net/delta"));
+        assertEquals("wasbs://c@acct.blob.core.windows.net:443/x", Redaction.redact("wasbs://c@acct.blob.core.windows.net:443/x"));
     }
 
     @Test
@@ -45,5 +47,11 @@ class RedactionTest {
         assertEquals("http://u:***@h", Redaction.forMessage("http://u:pw@h"));
         assertEquals("ftp://h/x", Redaction.forMessage("ftp://h/x"));
         assertEquals("(not shown: it has an '@', so it may hold a password)", Redaction.forMessage("http://u:pw/x@h"));
+    }
+
+    @Test
+    void inATrackingUriEvenALoneUserPartIsHidden() {
+        assertEquals("--set output.mlflow.tracking_uri=https://***@h and http://u:***@h",
+                Redaction.redactAnyUserPart("--set output.mlflow.tracking_uri=https://ghp_TOKEN@h and http://u:pw@h"));
     }
 }
