@@ -70,6 +70,9 @@ public final class ConfigPrinter {
             // The one way the config leaves the process (config output, MLflow params, Delta): no passwords.
             return Redaction.redact(s);
         }
+        if (v instanceof java.util.List<?> l) {
+            return l.stream().map(ConfigPrinter::value).toList();
+        }
         if (v instanceof Duration d) {
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
         }

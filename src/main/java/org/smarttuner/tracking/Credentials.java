@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * How the tracker signs in to the tracking server; {@code source} names where the credential came from.
  * The secret part is a {@link Secret}: it shows as {@code *****} in {@code toString} and is revealed only
- * to build the Authorization header (package-private, in {@link MlflowApi}).
+ * to build the Authorization header (in the package-private {@code MlflowApi}).
  */
 public sealed interface Credentials {
 
