@@ -165,11 +165,12 @@ public record TrackingTarget(String host, Optional<Credentials> credentials, boo
         } catch (URISyntaxException e) {
             // Java's message repeats the whole text, which may hold a password it could not split off: the
             // reason and the place only, and no cause, for the same reason.
-            throw new IllegalArgumentException(source + " '" + Redaction.forMessage(host) + "' is not a valid URL: "
+            throw new IllegalArgumentException(source + " '" + Redaction.forMessage(url) + "' is not a valid URL: "
                     + e.getReason() + " at character " + (e.getIndex() + 1));
         }
         if (parsed.getHost() == null) {
-            throw new IllegalArgumentException(source + " '" + Redaction.forMessage(host) + "' has no host name");
+            throw new IllegalArgumentException(source + " '" + Redaction.forMessage(url) + "' is not a valid URL: it "
+                    + "has no host name");
         }
         return host;
     }

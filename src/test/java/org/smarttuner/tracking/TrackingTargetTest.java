@@ -121,8 +121,8 @@ class TrackingTargetTest {
         assertTrue(e.getMessage().contains("is not UTF-8 once percent-decoded"), e.getMessage());
         // A raw '/' in a password cuts the authority short: no host Java can find, and the text is not shown.
         e = refused("http://u:s3cr3t/PW-123@h", Map.of());
-        assertEquals("output.mlflow.tracking_uri '(not shown: it has an '@', so it may hold a password)' has no host "
-                + "name", e.getMessage());
+        assertEquals("output.mlflow.tracking_uri '(not shown: it has an '@', so it may hold a password)' is not a valid "
+                + "URL: it has no host name", e.getMessage());
         e = refused("http://u:s3cr3t/P W@h", Map.of());
         assertTrue(e.getMessage().startsWith("output.mlflow.tracking_uri '(not shown: it has an '@', so it may hold a "
                 + "password)' is not a valid URL: Illegal character in path at character"), e.getMessage());
