@@ -19,7 +19,8 @@ public record OutputConfig(
             Optional<String> uri = r.optString("tracking_uri").map(String::trim).filter(s -> !s.isEmpty());
             uri.ifPresent(u -> {
                 if (!u.matches("https?://.+|databricks(://.*)?|file:.+")) {
-                    r.error("tracking_uri", "'" + Redaction.forMessage(u) + "' is not a tracking URI this tool can reach",
+                    r.error("tracking_uri", "'" + Redaction.forMessage(u) + "' is not a tracking URI this tool can "
+                            + "reach",
                             "http://host:port, https://..., databricks or databricks://profile");
                     return;
                 }
