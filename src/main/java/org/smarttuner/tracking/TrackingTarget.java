@@ -164,9 +164,10 @@ public record TrackingTarget(String host, Optional<Credentials> credentials, boo
             parsed = new URI(host);
         } catch (URISyntaxException e) {
             // Java's message repeats the whole text, which may hold a password it could not split off: the
-            // reason and the place only, and no cause, for the same reason.
-            throw new IllegalArgumentException(source + " '" + Redaction.forMessage(url) + "' is not a valid URL: "
-                    + e.getReason() + " at character " + (e.getIndex() + 1));
+            // reason, and the place only with the text shown; no cause, for the same reason.
+            String shown = Redaction.forMessage(url);
+            throw new IllegalArgumentException(source + " '" + shown + "' is not a valid URL: " + e.getReason()
+                    + (shown.equals(url) && e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
         }
         if (parsed.getHost() == null) {
             throw new IllegalArgumentException(source + " '" + Redaction.forMessage(url) + "' is not a valid URL: it "

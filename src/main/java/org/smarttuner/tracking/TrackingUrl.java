@@ -66,9 +66,9 @@ public record TrackingUrl(String url, Optional<Credentials.Basic> credentials) {
             int hi = pct + 1 < s.length() ? hex(s.charAt(pct + 1)) : -1;
             int lo = pct + 2 < s.length() ? hex(s.charAt(pct + 2)) : -1;
             if (hi < 0 || lo < 0) {
-                throw new IllegalArgumentException("the " + part + " in the URL's user:password part has a '%' at "
-                        + "character " + (pct + 1) + " that is not followed by two hex digits (malformed "
-                        + "percent-encoding)");
+                // No position: it would tell the password's length.
+                throw new IllegalArgumentException("the " + part + " in the URL's user:password part has a '%' that "
+                        + "is not followed by two hex digits (malformed percent-encoding)");
             }
             bytes.write(hi * 16 + lo);
             i = pct + 3;

@@ -110,7 +110,7 @@ class TrackingTargetTest {
     void aMalformedUserPartIsRefusedNamingTheSettingNotTheSecret() {
         IllegalArgumentException e = refused("http://alice:" + PW + "%zz@h:5000", Map.of());
         assertTrue(e.getMessage().startsWith("output.mlflow.tracking_uri: the password in the URL's user:password part "
-                + "has a '%' at character 14 that is not followed by two hex digits (malformed percent-encoding); "
+                + "has a '%' that is not followed by two hex digits (malformed percent-encoding); "
                 + "allowed: http(s)://user:password@host:port"), e.getMessage());
         e = refused("http://al%4:" + PW + "@h", Map.of());
         assertTrue(e.getMessage().contains("the user name in the URL's user:password part has a '%'"), e.getMessage());
@@ -125,7 +125,8 @@ class TrackingTargetTest {
                 + "URL: it has no host name", e.getMessage());
         e = refused("http://u:s3cr3t/P W@h", Map.of());
         assertTrue(e.getMessage().startsWith("output.mlflow.tracking_uri '(not shown: it has an '@', so it may hold a "
-                + "password)' is not a valid URL: Illegal character in path at character"), e.getMessage());
+                + "password)' is not a valid URL: Illegal character in path"), e.getMessage());
+        assertFalse(e.getMessage().contains("at character"), e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3t"), e.getMessage());
     }
 
