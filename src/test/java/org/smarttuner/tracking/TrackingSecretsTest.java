@@ -185,4 +185,42 @@ class TrackingSecretsTest {
                     + "server"), warned);
         }
     }
+
+    private static String post(FakeMlflowServer server, String endpoint, String json) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create(server.uri() + "/api/2.0/mlflow/" + endpoint))
+                .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(json))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        return r.body();
+    }
+
+    @Test
+    void aParentRunWhoseParamAnEarlierVersionLoggedWithThePasswordIsReusedWithAWarningNotTheOldValue()
+            throws Exception {
+        try (FakeMlflowServer server = FakeMlflowServer.start()) {
+            String uri = "http://alice:" + PW + "@mlflow.example:5000";
+            // What a version before redaction left: the parent run with the password in a param.
+            String experiment = new com.fasterxml.jackson.databind.ObjectMapper().readTree(post(server,
+                    "experiments/create", "{\"name\": \"tts-tuning\"}")).path("experiment_id").asText();
+            String runId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(post(server, "runs/create",
+                    "{\"experiment_id\": \"" + experiment + "\", \"run_name\": \"old\", \"start_time\": 1, \"tags\": ["
+                    + "{\"key\": \"smarttuner.study\", \"value\": \"old\"}, {\"key\": \"smarttuner.role\", "
+                    + "\"value\": \"study\"}]}")).path("run").path("info").path("run_id").asText();
+            post(server, "runs/log-parameter", "{\"run_id\": \"" + runId + "\", \"key\": "
+                    + "\"output.mlflow.tracking_uri\", \"value\": \"" + uri + "\"}");
+
+            MlflowTracker t = new TrackerFixture().start(server);
+            String parent = id(t.studyStarted(new StudyInfo("old", Map.of("output.mlflow.tracking_uri", uri), "tpe",
+                    "asha", "h", "v", Optional.empty())));
+            TrackingReport report = t.close(Duration.ofSeconds(30));
+            assertEquals(runId, parent, "the old run is reused");
+            assertTrue(report.complete(), report::toString);
+            List<String> warned = warnings(capture, "holds a URL with a password");
+            assertEquals(List.of("WARN org.smarttuner.tracking.Sender MLflow: param 'output.mlflow.tracking_uri' of run "
+                    + runId + " holds a URL with a password (logged by an earlier version of this tool); MLflow cannot "
+                    + "change or delete params, so change that password"), warned);
+            assertFalse((String.join("\n", capture.lines()) + report).contains(PW));
+        }
+    }
 }
