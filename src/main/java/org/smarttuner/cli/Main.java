@@ -2,6 +2,7 @@ package org.smarttuner.cli;
 
 import java.io.PrintWriter;
 import org.smarttuner.config.ConfigException;
+import org.smarttuner.tracking.Redaction;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -110,7 +111,9 @@ public final class Main implements Runnable {
             } else {
                 w.println(line.getCommandSpec().qualifiedName() + " failed: " + describe(e));
                 if (Logging.isVerbose()) {
-                    e.printStackTrace(w);
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    e.printStackTrace(new PrintWriter(trace));
+                    w.print(Redaction.redact(trace.toString()));
                 } else {
                     w.println("(run again with --verbose for the stack trace)");
                 }
@@ -132,6 +135,7 @@ public final class Main implements Runnable {
             }
             c = c.getCause();
         }
-        return sb.toString();
+        // The last edge before the terminal: no URL's password, whatever a library put in its message.
+        return Redaction.redact(sb.toString());
     }
 }

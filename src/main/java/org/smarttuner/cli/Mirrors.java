@@ -31,15 +31,20 @@ final class Mirrors {
         List<UnsentItem> overflow = Collections.synchronizedList(new ArrayList<>());
         StudyTracker tracker = Trackers.open(m.trackingUri(), m.experiment(), m.flushTimeout(), m.queueCapacity(),
                 System.getenv(), overflow::add);
-        StudyInfo info = new StudyInfo(config.study().name(),
+        StudyInfo info = studyInfo(config, spark.sparkContext().hadoopConfiguration());
+        mirrors.add(new MlflowMirror(tracker, info, StudyFactory.direction(config.study()), m.flushTimeout(),
+                new DeltaResultStore(spark, config.output().deltaPath()), overflow));
+        return mirrors;
+    }
+
+    /** What the study's MLflow parent run records: the flattened config (URL passwords masked) as params. */
+    static StudyInfo studyInfo(TunerConfig config, org.apache.hadoop.conf.Configuration hadoop) {
+        return new StudyInfo(config.study().name(),
                 org.smarttuner.spark.StudyIdentity.flatten(ConfigPrinter.toTree(config)),
                 config.study().sampler().type(), config.study().pruner().type(),
                 // the data by content (as the study's identity has it), not by where it lies
                 FeatureCache.key(config.data().audio()) + ":" + org.smarttuner.spark.StudyIdentity.dataContent(
-                        config.data().path(), spark.sparkContext().hadoopConfiguration()),
+                        config.data().path(), hadoop),
                 Version.get(), Optional.empty());
-        mirrors.add(new MlflowMirror(tracker, info, StudyFactory.direction(config.study()), m.flushTimeout(),
-                new DeltaResultStore(spark, config.output().deltaPath()), overflow));
-        return mirrors;
     }
 }

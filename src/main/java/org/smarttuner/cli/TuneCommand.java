@@ -18,6 +18,7 @@ import org.smarttuner.spark.StudyMirror;
 import org.smarttuner.spark.StudySummary;
 import org.smarttuner.spark.TrialRunner;
 import org.smarttuner.spark.TuneJob;
+import org.smarttuner.tracking.Redaction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
@@ -50,7 +51,8 @@ final class TuneCommand implements Callable<Integer> {
         WarmStartCheck.verify(config);
         LOG.info("Study {}: {} trials, {} sampler, {} pruner; data {} ({}); results in {}", config.study().name(),
                 config.study().nTrials(), config.study().sampler().type(), config.study().pruner().type(),
-                config.data().corpus(), config.data().path(), config.output().deltaPath());
+                config.data().corpus(), Redaction.redact(config.data().path()),
+                Redaction.redact(config.output().deltaPath()));
         boolean embedded = !Sessions.exists() && System.getProperty("spark.master") == null;
         SparkSession spark = Sessions.getOrCreate("smart-tuner " + config.study().name(),
                 config.execution().master(), config.execution().taskRetries());

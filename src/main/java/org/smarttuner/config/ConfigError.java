@@ -1,5 +1,7 @@
 package org.smarttuner.config;
 
+import org.smarttuner.tracking.Redaction;
+
 /**
  * One problem in a configuration: where (file:line:column or the override), which key, what is
  * wrong, and what is allowed.
@@ -17,6 +19,7 @@ public record ConfigError(Source source, String key, String problem, String allo
         if (allowed != null && !allowed.isEmpty()) {
             sb.append(" (allowed: ").append(allowed).append(')');
         }
-        return sb.toString();
+        // A --set text or a value quoted in the problem may be a URL with its password.
+        return Redaction.redact(sb.toString());
     }
 }

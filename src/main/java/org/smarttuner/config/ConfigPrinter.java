@@ -14,8 +14,13 @@ import org.smarttuner.study.distribution.CategoricalDistribution;
 import org.smarttuner.study.distribution.Distribution;
 import org.smarttuner.study.distribution.FloatDistribution;
 import org.smarttuner.study.distribution.IntDistribution;
+import org.smarttuner.tracking.Redaction;
 
-/** Writes a resolved configuration back as YAML or JSON, in the file's own key names. */
+/**
+ * Writes a resolved configuration back as YAML or JSON, in the file's own key names. A URL's password
+ * shows as {@code ***} ({@link Redaction}): the printed configuration is for reading, not for reuse with
+ * its credentials.
+ */
 public final class ConfigPrinter {
     public enum Format { YAML, JSON }
 
@@ -35,7 +40,10 @@ public final class ConfigPrinter {
         }
     }
 
-    /** The configuration as nested maps with snake_case keys (also used for MLflow params and Delta). */
+    /**
+     * The configuration as nested maps with snake_case keys (also used for MLflow params and Delta), every
+     * URL's password masked.
+     */
     public static Map<String, Object> toTree(TunerConfig config) {
         @SuppressWarnings("unchecked")
         Map<String, Object> tree = (Map<String, Object>) value(config);
@@ -57,6 +65,13 @@ public final class ConfigPrinter {
     private static Object value(Object v) {
         if (v instanceof Optional<?> o) {
             return o.map(ConfigPrinter::value).orElse(null);
+        }
+        if (v instanceof String s) {
+            // The one way the config leaves the process (config output, MLflow params, Delta): no passwords.
+            return Redaction.redact(s);
+        }
+        if (v instanceof java.util.List<?> l) {
+            return l.stream().map(ConfigPrinter::value).toList();
         }
         if (v instanceof Duration d) {
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";

@@ -2,6 +2,8 @@ package org.smarttuner.config;
 
 import java.time.Duration;
 import java.util.Optional;
+import org.smarttuner.tracking.Redaction;
+import org.smarttuner.tracking.TrackingUrl;
 
 /** Where results go: Delta tables (the record), the SQLite study file and MLflow (mirrors), the report. */
 public record OutputConfig(
@@ -17,8 +19,16 @@ public record OutputConfig(
             Optional<String> uri = r.optString("tracking_uri").map(String::trim).filter(s -> !s.isEmpty());
             uri.ifPresent(u -> {
                 if (!u.matches("https?://.+|databricks(://.*)?|file:.+")) {
-                    r.error("tracking_uri", "'" + u + "' is not a tracking URI this tool can reach",
+                    r.error("tracking_uri", "'" + Redaction.forMessage(u) + "' is not a tracking URI this tool can "
+                            + "reach",
                             "http://host:port, https://..., databricks or databricks://profile");
+                    return;
+                }
+                try {
+                    // The user:password part becomes the Authorization header: a bad one is a config error now.
+                    TrackingUrl.parse(u, "output.mlflow.tracking_uri");
+                } catch (IllegalArgumentException e) {
+                    r.error("tracking_uri", e.getMessage(), TrackingUrl.ALLOWED);
                 }
             });
             String experiment = r.string("experiment", "smart-tuner");

@@ -1,5 +1,7 @@
 package org.smarttuner.config;
 
+import org.smarttuner.tracking.Redaction;
+
 /** Where a configuration value came from: a file position, a --set override, or a Spark conf entry. */
 public record Source(String origin, int line, int column) {
 
@@ -8,7 +10,10 @@ public record Source(String origin, int line, int column) {
     }
 
     public static Source override(String text) {
-        return new Source("--set " + text, 0, 0);
+        // Shown in error messages: a tracking URI's user part may be a token, any URL's password is hidden.
+        String key = text.contains("=") ? text.substring(0, text.indexOf('=')).trim() : text;
+        return new Source("--set " + (key.endsWith("tracking_uri") ? Redaction.redactAnyUserPart(text)
+                : Redaction.redact(text)), 0, 0);
     }
 
     public static Source sparkConf(String key) {

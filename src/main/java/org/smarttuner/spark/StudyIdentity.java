@@ -89,6 +89,16 @@ public final class StudyIdentity {
         return out;
     }
 
+    /**
+     * The row {@code check} records in the {@code studies} table: the defining keys, the data's content and
+     * the sampler and pruner keys (from {@link ConfigPrinter#toTree}, so no URL's password).
+     */
+    public static SortedMap<String, String> recorded(TunerConfig config, Configuration hadoop) {
+        SortedMap<String, String> out = of(config, hadoop);
+        out.putAll(noted(config));
+        return out;
+    }
+
     /** Also the sampler and pruner keys: a changed one is allowed but logged. */
     private static SortedMap<String, String> noted(TunerConfig config) {
         SortedMap<String, String> out = new TreeMap<>();
@@ -156,8 +166,7 @@ public final class StudyIdentity {
     public static void check(DeltaResultStore store, TunerConfig config, Configuration hadoop, boolean hasTrials) {
         String name = config.study().name();
         SortedMap<String, String> now = of(config, hadoop);
-        SortedMap<String, String> withNoted = new TreeMap<>(now);
-        withNoted.putAll(noted(config));
+        SortedMap<String, String> withNoted = recorded(config, hadoop);
         Optional<StudyRow> recorded = store.definition(name);
         if (recorded.isEmpty()) {
             if (hasTrials) {

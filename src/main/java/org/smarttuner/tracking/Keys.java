@@ -3,7 +3,8 @@ package org.smarttuner.tracking;
 /**
  * Makes keys and values fit MLflow's rules the same way every time (so a resumed study produces
  * the same strings): keys keep letters, digits, {@code _ - . / space} and other characters become
- * {@code _}; keys and values past the length limits are cut with a marker.
+ * {@code _}; values never carry a URL's password; keys and values past the length limits are cut with a
+ * marker.
  */
 final class Keys {
     private static final String CUT = "...[truncated]";
@@ -24,12 +25,14 @@ final class Keys {
         return sb.toString();
     }
 
+    /** The value with any URL's password masked ({@link Redaction}), cut to MLflow's length limit. */
     static String paramValue(String value) {
-        return cut(value, Limits.PARAM_VALUE_LENGTH);
+        return cut(Redaction.redact(value), Limits.PARAM_VALUE_LENGTH);
     }
 
+    /** The value with any URL's password masked ({@link Redaction}), cut to MLflow's length limit. */
     static String tagValue(String value) {
-        return cut(value, Limits.TAG_VALUE_LENGTH);
+        return cut(Redaction.redact(value), Limits.TAG_VALUE_LENGTH);
     }
 
     private static String cut(String value, int max) {

@@ -28,8 +28,9 @@ import java.util.Set;
 /**
  * The MLflow REST calls the tracker makes (API 2.0, JSON as MLflow's protobuf mapping writes it),
  * each one try with timeouts; retrying is the sender's job. Every failure comes out as a
- * {@link SendFailure} that says whether a retry can help. Credentials only go into headers; nothing
- * here logs.
+ * {@link SendFailure} that says whether a retry can help. Credentials only go into headers (the
+ * host never carries a user:password, see {@link TrackingUrl}); nothing here logs, and failure messages
+ * pass through {@link Redaction} in case a server's answer repeats a URL with a password.
  *
  * <p>Why not {@code org.mlflow.tracking.MlflowClient} (2.17.2): its HTTP client has no timeouts (a
  * server that accepts and never answers blocks forever); on 429 it retries without releasing the
@@ -288,14 +289,17 @@ final class MlflowApi implements AutoCloseable {
     }
 
     private Optional<String> authorization() {
-        if (target.token().isPresent()) {
-            return Optional.of("Bearer " + target.token().get().reveal());
+        return target.credentials().map(MlflowApi::header);
+    }
+
+    /** The Authorization header for these credentials: the one place a secret is revealed. */
+    static String header(Credentials credentials) {
+        if (credentials instanceof Credentials.Bearer b) {
+            return "Bearer " + b.token().reveal();
         }
-        if (target.username().isPresent() && target.password().isPresent()) {
-            String pair = target.username().get() + ":" + target.password().get().reveal();
-            return Optional.of("Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-        }
-        return Optional.empty();
+        Credentials.Basic basic = (Credentials.Basic) credentials;
+        String pair = basic.user() + ":" + basic.password().reveal();
+        return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void keyValues(ArrayNode arr, Iterable<? extends Map.Entry<String, String>> entries) {

@@ -42,6 +42,8 @@ public final class MlflowTracker implements StudyTracker {
         this.settings = settings;
         this.overflowSink = overflowSink;
         this.backlog = new Backlog(settings.queueCapacity());
+        // Once per tracker: credentials over plain http, unverified TLS, ignored credentials.
+        settings.target().warnings().forEach(w -> LOG.warn("{}", w));
         this.api = new MlflowApi(settings.target(), settings.requestTimeout(), settings.uploadTimeout());
         this.sender = new Sender(api, backlog, settings.experiment(), settings.retryBase(), settings.retryMax(),
                 Math.max(1000, settings.queueCapacity()), overflowSink);

@@ -11,7 +11,9 @@ final class SendFailure extends Exception {
     private final int status;
 
     SendFailure(boolean retryable, int status, String message, Throwable cause) {
-        super(message, cause);
+        // Server answers and JDK messages may repeat a URL with its password (e.g. MLflow's "already
+        // logged with value=..." for a param written by an older version); they get logged and stored.
+        super(Redaction.redact(message), cause);
         this.retryable = retryable;
         this.status = status;
     }

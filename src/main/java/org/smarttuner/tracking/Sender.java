@@ -285,9 +285,14 @@ final class Sender implements Runnable {
             String old = state.params.get(p.getKey());
             if (old == null) {
                 params.add(p);
+            } else if (Redaction.redact(old).equals(p.getValue()) && !old.equals(p.getValue())) {
+                // Logged with its password by a version before redaction: nothing to send, but say so.
+                LOG.warn("MLflow: param '{}' of run {} holds a URL with a password (logged by an earlier version "
+                        + "of this tool); MLflow cannot change or delete params, so change that password", p.getKey(),
+                        state.runId);
             } else if (!old.equals(p.getValue())) {
-                String reason = "param '" + p.getKey() + "' is already '" + old + "' on run " + state.runId
-                        + " and MLflow does not allow changing it; new value not logged";
+                String reason = "param '" + p.getKey() + "' is already '" + Redaction.redact(old) + "' on run "
+                        + state.runId + " and MLflow does not allow changing it; new value not logged";
                 LOG.warn("MLflow: {}", reason);
                 refuse(List.of(new UnsentItem(study, s.run().trialNumber(), Optional.of(state.runId), UnsentItem.Kind.PARAM,
                         p.getKey(), p.getValue(), java.util.OptionalLong.empty(), s.timestampMs(), reason)));

@@ -3,7 +3,6 @@ package org.smarttuner.tracking;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -30,21 +29,9 @@ public final class Trackers {
             return new NoopTracker();
         }
         TrackerSettings settings = TrackerSettings.of(target.get(), experiment, flushTimeout, queueCapacity);
-        LOG.info("MLflow tracking to {} (experiment '{}'{})", displayHost(target.get().host()), experiment,
-                target.get().token().isPresent() ? ", token from the environment" : "");
+        LOG.info("MLflow tracking to {} (experiment '{}'{})", target.get().host(), experiment,
+                target.get().credentials().map(c -> ", signing in with " + (c instanceof Credentials.Bearer ? "the token"
+                        : "the user and password") + " from " + c.source()).orElse(""));
         return MlflowTracker.start(settings, overflowSink);
-    }
-
-    /** The host without any user:password part, for logs. */
-    static String displayHost(String host) {
-        try {
-            URI u = URI.create(host);
-            if (u.getUserInfo() == null) {
-                return host;
-            }
-            return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), null, null).toString();
-        } catch (Exception e) {
-            return "(tracking host)";
-        }
     }
 }

@@ -21,7 +21,9 @@
  * backoff on 429/5xx/timeouts/refused connections); a param is logged once per run and never with
  * another value (canonical formatting, {@link org.smarttuner.tracking.ParamFormat}); a metric
  * (key, step) is sent once, across retries and resumes; batches respect MLflow's log-batch limits;
- * tokens come from the environment and only go into Authorization headers. Artifacts are uploaded
+ * credentials (MLflow's environment variables, or a user:password in the tracking URI) only go into
+ * Authorization headers, and a URL's password is masked wherever text leaves ({@link
+ * org.smarttuner.tracking.Redaction}). Artifacts are uploaded
  * through the server's {@code mlflow-artifacts:} proxy (or copied into a mounted {@code file:} root);
  * other artifact stores (s3:, dbfs: on Databricks) are reported as unsent with the reason.
  */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +35,9 @@ import java.util.regex.Pattern;
  * tag), log-batch limits and duplicate keys refused, a changed param refused with 400
  * INVALID_PARAMETER_VALUE, metric history, and artifacts uploaded with PUT to the proxied
  * {@code mlflow-artifacts:/} store. Faults can be injected: HTTP errors for the next N requests, a
- * required bearer token, or the whole server down (port closed) and back up on the same port.
+ * required bearer token or user and password (401 without it, as a server with auth answers), or the
+ * whole server down (port closed) and back up on the same port. It can also serve https with a given
+ * certificate.
  *
  * <p>Use: {@code try (var server = FakeMlflowServer.start()) { ... server.uri() ... }}.
  */
@@ -80,6 +84,10 @@ public final class FakeMlflowServer implements AutoCloseable {
     public record Request(String method, String path, int status, int metrics, int params, int tags) {
     }
 
+    /** A request as it came over the wire: the request line's target, the Host header, the Authorization header. */
+    public record Wire(String requestUri, String host, Optional<String> authorization) {
+    }
+
     private final Object lock = new Object();
     private final Map<String, ObjectNode> experimentsById = new LinkedHashMap<>();
     private final Map<String, MutableRun> runs = new LinkedHashMap<>();
@@ -90,20 +98,30 @@ public final class FakeMlflowServer implements AutoCloseable {
 
     private final List<Injected> injectedFailures = new ArrayList<>();
     private final AtomicInteger ids = new AtomicInteger();
-    private volatile Optional<String> requiredToken = Optional.empty();
+    private volatile Optional<String> requiredAuthorization = Optional.empty();
+    private final List<Wire> wire = Collections.synchronizedList(new ArrayList<>());
+    private final javax.net.ssl.SSLContext tls;
     private volatile String artifactRoot = "mlflow-artifacts:";
     private final java.util.concurrent.Semaphore stalled = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
     private final int port;
     private HttpServer server;
     private ExecutorService executor;
 
-    private FakeMlflowServer(int port) {
+    private FakeMlflowServer(int port, javax.net.ssl.SSLContext tls) {
         this.port = port;
+        this.tls = tls;
     }
 
     /** Starts a server on 127.0.0.1 and a free port. */
     public static FakeMlflowServer start() throws IOException {
-        FakeMlflowServer s = new FakeMlflowServer(0);
+        FakeMlflowServer s = new FakeMlflowServer(0, null);
+        s.bind(0);
+        return s;
+    }
+
+    /** Starts a server that speaks https with the certificate in {@code tls}, on 127.0.0.1 and a free port. */
+    public static FakeMlflowServer startHttps(javax.net.ssl.SSLContext tls) throws IOException {
+        FakeMlflowServer s = new FakeMlflowServer(0, tls);
         s.bind(0);
         return s;
     }
@@ -114,13 +132,19 @@ public final class FakeMlflowServer implements AutoCloseable {
         try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        return new FakeMlflowServer(port);
+        return new FakeMlflowServer(port, null);
     }
 
     private int boundPort = -1;
 
     private void bind(int wanted) throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", wanted), 50);
+        if (tls == null) {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", wanted), 50);
+        } else {
+            HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.0.1", wanted), 50);
+            https.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server = https;
+        }
         executor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "fake-mlflow");
             t.setDaemon(true);
@@ -134,7 +158,7 @@ public final class FakeMlflowServer implements AutoCloseable {
 
     /** The tracking URI, e.g. {@code http://127.0.0.1:43123}. */
     public String uri() {
-        return "http://127.0.0.1:" + (boundPort > 0 ? boundPort : port);
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + (boundPort > 0 ? boundPort : port);
     }
 
     /** Closes the port: every request fails to connect until {@link #up()}. Stored data is kept. */
@@ -205,7 +229,20 @@ public final class FakeMlflowServer implements AutoCloseable {
 
     /** Requests without {@code Authorization: Bearer <token>} get 401 from now on. */
     public void requireToken(String token) {
-        requiredToken = Optional.of(token);
+        requiredAuthorization = Optional.of("Bearer " + token);
+    }
+
+    /** Requests without {@code Authorization: Basic base64(user:password)} get 401 from now on. */
+    public void requireBasic(String user, String password) {
+        requiredAuthorization = Optional.of("Basic " + java.util.Base64.getEncoder()
+                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Every request as it came over the wire, in order. */
+    public List<Wire> wire() {
+        synchronized (wire) {
+            return List.copyOf(wire);
+        }
     }
 
     @Override
@@ -303,6 +340,8 @@ public final class FakeMlflowServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestMethod();
         String path = ex.getRequestURI().getRawPath();
+        wire.add(new Wire(ex.getRequestURI().toString(), String.valueOf(ex.getRequestHeaders().getFirst("Host")),
+                Optional.ofNullable(ex.getRequestHeaders().getFirst("Authorization"))));
         int[] counts = new int[3];
         int status;
         String body;
@@ -368,10 +407,10 @@ public final class FakeMlflowServer implements AutoCloseable {
     }
 
     private void checkAuth(HttpExchange ex) throws ApiError {
-        Optional<String> token = requiredToken;
-        if (token.isPresent()) {
+        Optional<String> required = requiredAuthorization;
+        if (required.isPresent()) {
             String header = ex.getRequestHeaders().getFirst("Authorization");
-            if (header == null || !header.equals("Bearer " + token.get())) {
+            if (header == null || !header.equals(required.get())) {
                 throw new ApiError(401, "UNAUTHENTICATED", "missing or wrong credentials");
             }
         }
