@@ -68,6 +68,8 @@ final class ResultWriter implements AutoCloseable {
     private final Map<String, List<MetricRow>> metricBacklog = new LinkedHashMap<>();
     private final Map<String, Integer> behind = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RuntimeException failure;
+    /** Set by {@link #abandon()}: nothing more is written or mirrored. */
+    private volatile boolean abandoned;
     private long commits;
 
     ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
@@ -165,7 +167,7 @@ final class ResultWriter implements AutoCloseable {
                         changes.add(c);
                     }
                 }
-                if (!changes.isEmpty() && failure == null) {
+                if (!changes.isEmpty() && failure == null && !abandoned) {
                     write(changes);
                 }
                 for (Object o : items) {
@@ -208,6 +210,9 @@ final class ResultWriter implements AutoCloseable {
                 }
                 // A flush also gives mirrors that are behind another try, with or without new changes.
                 try {
+                    if (abandoned) {
+                        return;
+                    }
                     mirror(changes);
                     long now = System.currentTimeMillis();
                     for (Change c : changes) {
@@ -312,6 +317,22 @@ final class ResultWriter implements AutoCloseable {
             out.put(m.name(), Math.max(behind.getOrDefault(m.name(), 0), m.trialsWaiting()));
         }
         return out;
+    }
+
+    /**
+     * Stops both threads without writing or mirroring anything more (what a driver that dies leaves;
+     * fault tests). Waits a bounded time for them.
+     */
+    void abandon() {
+        abandoned = true;
+        queue.add(STOP);
+        mirrorQueue.add(STOP);
+        try {
+            thread.join(10_000);
+            mirrorThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -1,0 +1,77 @@
+package org.smarttuner.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A SIGTERM (preemption, Airflow killing the task) while a training step runs: the JVM stops training
+ * at the next step boundary, closes its native memory and exits with 143, instead of tearing libtorch
+ * down under a running step (a SIGSEGV and an hs_err_pid*.log). A real child JVM runs {@code bench
+ * train}; the signal comes at several moments after training started.
+ */
+@Tag("slow")
+class SigtermTrainTest {
+    @TempDir
+    Path dir;
+
+    private Process benchTrain(Path work, Path log) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "bench", "train", "--warmup", "0", "--steps", "100000", "--threads", "1"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
+        return pb.start();
+    }
+
+    private static String read(Path log) throws IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+
+    @Test
+    void aSigtermDuringTrainingStopsItAtAStepBoundaryAndExitsWith143WithoutANativeCrash() throws Exception {
+        // right after the start, within the first steps, and a few steps in
+        for (long delay : new long[] {0, 700, 2300}) {
+            Path work = Files.createDirectories(dir.resolve("at-" + delay));
+            Path log = work.resolve("out.log");
+            Process p = benchTrain(work, log);
+            try {
+                long deadline = System.currentTimeMillis() + 60_000;
+                while (!read(log).contains("training started") && p.isAlive()
+                        && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(read(log).contains("training started"), "training did not start:\n" + read(log));
+                Thread.sleep(delay);
+                long t0 = System.nanoTime();
+                p.destroy(); // SIGTERM
+                assertTrue(p.waitFor(45, TimeUnit.SECONDS), "the JVM did not exit within 45 s of SIGTERM");
+                long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                String out = read(log);
+                List<Path> crashes;
+                try (Stream<Path> files = Files.list(work)) {
+                    crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList();
+                }
+                String at = "SIGTERM " + delay + " ms after training started (exit after " + ms + " ms):\n" + out;
+                assertEquals(List.of(), crashes, "no native crash; " + at);
+                assertEquals(143, p.exitValue(), at);
+                assertTrue(out.contains("training stopped cleanly"), at);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+    }
+}
