@@ -161,27 +161,20 @@ final class ResultWriter implements AutoCloseable {
                 items.clear();
                 items.add(first);
                 queue.drainTo(items);
-                List<Change> changes = new ArrayList<>();
-                for (Object o : items) {
-                    if (o instanceof Change c) {
-                        changes.add(c);
-                    }
-                }
-                if (!changes.isEmpty() && failure == null && !abandoned) {
-                    write(changes);
-                }
-                for (Object o : items) {
-                    if (o instanceof Change) {
-                        continue;
-                    }
-                    mirrorQueue.add(o); // a flush marker or STOP, after the changes before it
-                    if (o == STOP) {
-                        return;
-                    }
-                }
             } catch (InterruptedException e) {
                 mirrorQueue.add(STOP);
                 return;
+            }
+            List<Change> changes = new ArrayList<>();
+            for (Object o : items) {
+                if (o instanceof Change c) {
+                    changes.add(c);
+                }
+            }
+            try {
+                if (!changes.isEmpty() && failure == null && !abandoned) {
+                    write(changes);
+                }
             } catch (Throwable e) {
                 // everything: a checked exception thrown through Scala, an Error; the study stops with the reason
                 failure = e instanceof RuntimeException r ? r
@@ -189,6 +182,17 @@ final class ResultWriter implements AutoCloseable {
                 LOG.error("results can no longer be written to Delta: {}", e.toString());
                 if (e instanceof Error) {
                     mirrorQueue.add(STOP);
+                    return;
+                }
+            }
+            // The markers of this batch go on even when its write failed: a STOP that came with the failed
+            // changes must still end both threads (else close() waited its full bound for them).
+            for (Object o : items) {
+                if (o instanceof Change) {
+                    continue;
+                }
+                mirrorQueue.add(o); // a flush marker or STOP, after the changes before it
+                if (o == STOP) {
                     return;
                 }
             }

@@ -233,7 +233,7 @@ public final class TuneJob {
     private static void quietly(String what, Runnable step) {
         try {
             step.run();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // also a checked exception thrown through Scala code
             LOG.warn("{} failed: {}", what, e.toString());
         }
     }

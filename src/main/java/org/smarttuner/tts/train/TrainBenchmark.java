@@ -29,7 +29,10 @@ public final class TrainBenchmark {
             throw new IllegalArgumentException("frames " + frames + " must be a multiple of n_frames_per_step "
                     + model.nFramesPerStep());
         }
-        try (TrainingGuard g = TrainingGuard.acquire("a training benchmark");
+        // grad mode off on this thread (as SegmentTrainer does): the in-place updates fail with it on any
+        // thread but the one that started the engine
+        try (NoGradient noGradient = NoGradient.open();
+                TrainingGuard g = TrainingGuard.acquire("a training benchmark");
                 NDManager trial = NDManager.newBaseManager(device)) {
             TrainingSession session = TrainingSession.fresh(model, training, nSymbols, nMels, trial, device);
             List<Double> times = new ArrayList<>();
