@@ -247,11 +247,15 @@ public final class TuneJob {
         TrainingStop.request("the JVM is shutting down (SIGTERM, SIGINT or System.exit)");
         LOG.warn("Study {}: the JVM is shutting down; the driver stops (up to {} s)", name,
                 TrainingStop.WAIT.toSeconds());
+        long t0 = System.nanoTime();
         try {
             if (!ended.await(TrainingStop.WAIT.toSeconds(), TimeUnit.SECONDS)) {
                 LOG.error("Study {}: the driver did not stop within {} s; exiting anyway (a rerun resumes from "
                         + "what Delta holds)", name, TrainingStop.WAIT.toSeconds());
+                return;
             }
+            // A local-mode task trains in this JVM: Spark's hooks stop the SparkContext once it has left its step.
+            TrainingStop.awaitIdle(TrainingStop.WAIT.minusNanos(System.nanoTime() - t0));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

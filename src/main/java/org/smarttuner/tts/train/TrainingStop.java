@@ -67,6 +67,14 @@ public final class TrainingStop {
         }
     }
 
+    /**
+     * Waits up to {@code bound} until no training runs in this JVM (it left native code and closed its
+     * NDManager); true when none does.
+     */
+    public static boolean awaitIdle(Duration bound) {
+        return TrainingGuard.awaitIdle(bound);
+    }
+
     /** The hook: stop training, wait for it to leave native code, then let the JVM exit. */
     static boolean onShutdown(Duration bound) {
         request("the JVM is shutting down (SIGTERM, SIGINT or System.exit)");
