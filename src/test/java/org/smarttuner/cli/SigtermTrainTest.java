@@ -45,6 +45,7 @@ class SigtermTrainTest {
     void aSigtermDuringTrainingStopsItAtAStepBoundaryAndExitsWith143WithoutANativeCrash() throws Exception {
         // Several moments from the first step to a few steps in (a step takes about 0.6 s here). Without the
         // hook about one moment in four crashed (SIGSEGV in torchBackward, exit 134, hs_err_pid*.log).
+        List<String> problems = new ArrayList<>(); // every moment is tried; all that went wrong is reported
         for (long delay : new long[] {300, 900, 1600, 2400, 3200}) {
             Path work = Files.createDirectories(dir.resolve("at-" + delay));
             Path log = work.resolve("out.log");
@@ -66,13 +67,14 @@ class SigtermTrainTest {
                 try (Stream<Path> files = Files.list(work)) {
                     crashes = files.filter(f -> f.getFileName().toString().startsWith("hs_err_pid")).toList();
                 }
-                String at = "SIGTERM " + delay + " ms after training started (exit after " + ms + " ms):\n" + out;
-                assertEquals(List.of(), crashes, "no native crash; " + at);
-                assertEquals(143, p.exitValue(), at);
-                assertTrue(out.contains("training stopped cleanly"), at);
+                if (!crashes.isEmpty() || p.exitValue() != 143 || !out.contains("training stopped cleanly")) {
+                    problems.add("SIGTERM " + delay + " ms after training started: exit " + p.exitValue() + " after "
+                            + ms + " ms, " + crashes.size() + " hs_err_pid*.log, log:\n" + out);
+                }
             } finally {
                 p.destroyForcibly();
             }
         }
+        assertEquals(List.of(), problems, "each moment: exit 143, no hs_err_pid*.log, 'training stopped cleanly'");
     }
 }
