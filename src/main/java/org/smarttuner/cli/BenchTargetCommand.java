@@ -234,7 +234,7 @@ final class BenchTargetCommand implements Callable<Integer> {
         if (randomWithoutPruning) {
             // the pruner swap keeps max_resource, so the trial's length is the configuration's
             e = new ExecutionConfig(e.master(), e.parallelism(), e.gpusPerTrial(), e.device(), e.taskRetries(),
-                    e.trialRetries(), e.checkpointDir(), c.maxEpochs());
+                    e.trialRetries(), e.checkpointDir(), c.maxEpochs(), e.segmentTimeout());
         }
         return new TunerConfig(c.source(), study, c.searchSpace(), c.data(), c.model(), c.training(), e,
                 c.output());

@@ -27,6 +27,17 @@ final class Mirrors {
         List<StudyMirror> mirrors = new ArrayList<>();
         mirrors.add(new SqliteMirror(java.nio.file.Path.of(config.output().sqlitePath()), config.study().name(),
                 StudyFactory.direction(config.study())));
+        try {
+            openMlflow(config, spark, mirrors);
+        } catch (RuntimeException e) {
+            // the study file is open already: a refused MLflow setting must not leave its handle behind
+            mirrors.forEach(StudyMirror::close);
+            throw e;
+        }
+        return mirrors;
+    }
+
+    private static void openMlflow(TunerConfig config, SparkSession spark, List<StudyMirror> mirrors) {
         var m = config.output().mlflow();
         List<UnsentItem> overflow = Collections.synchronizedList(new ArrayList<>());
         StudyTracker tracker = Trackers.open(m.trackingUri(), m.experiment(), m.flushTimeout(), m.queueCapacity(),
@@ -34,7 +45,6 @@ final class Mirrors {
         StudyInfo info = studyInfo(config, spark.sparkContext().hadoopConfiguration());
         mirrors.add(new MlflowMirror(tracker, info, StudyFactory.direction(config.study()), m.flushTimeout(),
                 new DeltaResultStore(spark, config.output().deltaPath()), overflow));
-        return mirrors;
     }
 
     /** What the study's MLflow parent run records: the flattened config (URL passwords masked) as params. */

@@ -1,8 +1,13 @@
 package org.smarttuner.config;
 
+import java.time.Duration;
 import java.util.Optional;
 
-/** How trials run: Spark master, trials in flight, GPUs per trial, retries, checkpoints. */
+/**
+ * How trials run: Spark master, trials in flight, GPUs per trial, retries, checkpoints, and how long
+ * one segment may run ({@code segment_timeout}: a segment in flight longer is cancelled and counted
+ * as lost, like one whose executor died; none by default).
+ */
 public record ExecutionConfig(
         Optional<String> master,
         int parallelism,
@@ -11,7 +16,15 @@ public record ExecutionConfig(
         int taskRetries,
         int trialRetries,
         String checkpointDir,
-        int segmentEpochs) {
+        int segmentEpochs,
+        Optional<Duration> segmentTimeout) {
+
+    /** Without a segment timeout. */
+    public ExecutionConfig(Optional<String> master, int parallelism, int gpusPerTrial, String device, int taskRetries,
+                           int trialRetries, String checkpointDir, int segmentEpochs) {
+        this(master, parallelism, gpusPerTrial, device, taskRetries, trialRetries, checkpointDir, segmentEpochs,
+                Optional.empty());
+    }
 
     static ExecutionConfig read(ConfigReader r, PathResolver paths) {
         Optional<String> master = r.optString("master").map(String::trim);
@@ -36,6 +49,9 @@ public record ExecutionConfig(
         int trialRetries = r.intValue("trial_retries", 1, Range.closed(0, 100));
         String checkpoints = paths.resolve(r.string("checkpoint_dir", "work/checkpoints"));
         int segment = r.intValue("segment_epochs", 1, Range.closed(1, 1_000_000));
-        return new ExecutionConfig(master, parallelism, gpus, device, taskRetries, trialRetries, checkpoints, segment);
+        // A segment past this is cancelled and counted as lost, then retried within trial_retries.
+        Optional<Duration> segmentTimeout = r.optDuration("segment_timeout");
+        return new ExecutionConfig(master, parallelism, gpus, device, taskRetries, trialRetries, checkpoints, segment,
+                segmentTimeout);
     }
 }

@@ -78,6 +78,8 @@ final class ResultWriter implements AutoCloseable {
     private final Map<String, List<MetricRow>> metricBacklog = new LinkedHashMap<>();
     private final Map<String, Integer> behind = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RuntimeException failure;
+    /** Set by {@link #abandon()}: nothing more is written or mirrored. */
+    private volatile boolean abandoned;
     private long commits;
 
     ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
@@ -190,27 +192,20 @@ final class ResultWriter implements AutoCloseable {
                 items.clear();
                 items.add(first);
                 queue.drainTo(items);
-                List<Change> changes = new ArrayList<>();
-                for (Object o : items) {
-                    if (o instanceof Change c) {
-                        changes.add(c);
-                    }
-                }
-                if (!changes.isEmpty() && failure == null) {
-                    write(changes);
-                }
-                for (Object o : items) {
-                    if (o instanceof Change) {
-                        continue;
-                    }
-                    mirrorQueue.add(o); // a flush marker or STOP, after the changes before it
-                    if (o == STOP) {
-                        return;
-                    }
-                }
             } catch (InterruptedException e) {
                 mirrorQueue.add(STOP);
                 return;
+            }
+            List<Change> changes = new ArrayList<>();
+            for (Object o : items) {
+                if (o instanceof Change c) {
+                    changes.add(c);
+                }
+            }
+            try {
+                if (!changes.isEmpty() && failure == null && !abandoned) {
+                    write(changes);
+                }
             } catch (Throwable e) {
                 // everything: a checked exception thrown through Scala, an Error; the study stops with the reason
                 failure = e instanceof RuntimeException r ? r
@@ -218,6 +213,17 @@ final class ResultWriter implements AutoCloseable {
                 LOG.error("results can no longer be written to Delta: {}", e.toString());
                 if (e instanceof Error) {
                     mirrorQueue.add(STOP);
+                    return;
+                }
+            }
+            // The markers of this batch go on even when its write failed: a STOP that came with the failed
+            // changes must still end both threads (else close() waited its full bound for them).
+            for (Object o : items) {
+                if (o instanceof Change) {
+                    continue;
+                }
+                mirrorQueue.add(o); // a flush marker or STOP, after the changes before it
+                if (o == STOP) {
                     return;
                 }
             }
@@ -239,6 +245,9 @@ final class ResultWriter implements AutoCloseable {
                 }
                 // A flush also gives mirrors that are behind another try, with or without new changes.
                 try {
+                    if (abandoned) {
+                        return;
+                    }
                     mirror(changes);
                     long now = System.currentTimeMillis();
                     for (Change c : changes) {
@@ -343,6 +352,22 @@ final class ResultWriter implements AutoCloseable {
             out.put(m.name(), Math.max(behind.getOrDefault(m.name(), 0), m.trialsWaiting()));
         }
         return out;
+    }
+
+    /**
+     * Stops both threads without writing or mirroring anything more (what a driver that dies leaves;
+     * fault tests). Waits a bounded time for them.
+     */
+    void abandon() {
+        abandoned = true;
+        queue.add(STOP);
+        mirrorQueue.add(STOP);
+        try {
+            thread.join(10_000);
+            mirrorThread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

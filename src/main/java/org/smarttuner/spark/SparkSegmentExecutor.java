@@ -1,10 +1,14 @@
 package org.smarttuner.spark;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -18,6 +22,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code parallelism} segments are in flight at once and a slot is refilled the moment one
  * finishes. A task that asks for GPUs gets them through Spark's resource scheduling
  * ({@code spark.task.resource.gpu.amount} when set, else a task resource profile).
+ *
+ * <p>{@link #close()} cancels every job it started that is still running (a study that ends or fails
+ * in a shared notebook JVM leaves no jobs behind) and waits a bounded time for its threads.
  */
 public final class SparkSegmentExecutor implements AutoCloseable {
     private final SparkSession spark;
@@ -25,6 +32,9 @@ public final class SparkSegmentExecutor implements AutoCloseable {
     private final SegmentWork work;
     private final ExecutorService threads;
     private final ResourceProfile gpuProfile;
+    /** Job groups of the jobs this executor's threads are running, with how many run in each. */
+    private final Map<String, Integer> running = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public SparkSegmentExecutor(SparkSession spark, SegmentWork work, int parallelism, int gpusPerTrial) {
         this.spark = spark;
@@ -47,8 +57,13 @@ public final class SparkSegmentExecutor implements AutoCloseable {
     }
 
     private SegmentOutcome runJob(SegmentRequest request) {
+        running.merge(request.jobGroup(), 1, Integer::sum);
         jsc.setJobGroup(request.jobGroup(), request.description(), true);
         try {
+            // registered before this check: close() either sees the group or this thread sees closed
+            if (closed) {
+                throw new CancellationException("the study's segment executor is closed");
+            }
             JavaRDD<SegmentRequest> rdd = jsc.parallelize(List.of(request), 1);
             if (gpuProfile != null) {
                 rdd = rdd.withResources(gpuProfile);
@@ -57,6 +72,7 @@ public final class SparkSegmentExecutor implements AutoCloseable {
             return rdd.map(w::run).collect().get(0);
         } finally {
             jsc.clearJobGroup();
+            running.computeIfPresent(request.jobGroup(), (g, k) -> k > 1 ? k - 1 : null);
         }
     }
 
@@ -65,8 +81,27 @@ public final class SparkSegmentExecutor implements AutoCloseable {
         jsc.cancelJobGroup(request.jobGroup());
     }
 
+    /**
+     * Cancels the jobs still running and stops the threads. A job's thread ends as soon as Spark has
+     * cancelled its job; a thread that was about to submit one when the first cancel went out is caught
+     * by the next, so cancelling repeats until the threads are gone (bounded: then they are interrupted).
+     */
     @Override
     public void close() {
+        closed = true;
+        threads.shutdown();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        try {
+            do {
+                for (String group : List.copyOf(running.keySet())) {
+                    jsc.cancelJobGroup(group);
+                }
+            } while (!threads.awaitTermination(200, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            // a stopped SparkContext has no jobs left to cancel
+        }
         threads.shutdownNow();
     }
 

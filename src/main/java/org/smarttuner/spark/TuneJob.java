@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
@@ -34,6 +35,7 @@ import org.smarttuner.study.TrialState;
 import org.smarttuner.study.pruner.PruneDecision;
 import org.smarttuner.tts.eval.VoiceMetrics;
 import org.smarttuner.tts.train.TargetStop;
+import org.smarttuner.tts.train.TrainingStop;
 
 /**
  * The Spark driver of a study. It keeps {@code execution.parallelism} trial segments in flight,
@@ -75,14 +77,38 @@ public final class TuneJob {
     private int segmentsRecorded;
     private volatile int abortAfterSegments = -1;
 
-    private record InFlight(SegmentRequest request, long submitMillis) {
+    /** A segment in flight; {@code cancelledAt} is set when it ran past execution.segment_timeout. */
+    private static final class InFlight {
+        final SegmentRequest request;
+        final long submitMillis;
+        long cancelledAt = -1;
+
+        InFlight(SegmentRequest request, long submitMillis) {
+            this.request = request;
+            this.submitMillis = submitMillis;
+        }
+
+        SegmentRequest request() {
+            return request;
+        }
+
+        long submitMillis() {
+            return submitMillis;
+        }
+
+        boolean timedOut() {
+            return cancelledAt >= 0;
+        }
     }
+
+    /** How long a timed-out segment's cancelled job may take to end before the driver stops waiting for it. */
+    static final Duration CANCEL_GRACE = Duration.ofSeconds(60);
 
     /** Submit time and the task's own start and end, for the overhead figures. */
     private record Times(long submit, long taskStart, long taskEnd) {
     }
 
-    private record Done(int number, SegmentOutcome outcome, Throwable error) {
+    private record Done(int number, SegmentRequest request, SegmentOutcome outcome, Throwable error) {
     }
 
     public TuneJob(TunerConfig config, SparkSession spark, SegmentWork work, List<StudyMirror> mirrors, Clock clock) {
@@ -119,35 +145,39 @@ public final class TuneJob {
         this.abortAfterSegments = n;
     }
 
+    /**
+     * Runs the study to its end. However it ends (done, failed, refused early, stopped by SIGTERM), the
+     * study's Spark jobs still running are cancelled and everything it holds is released before it
+     * returns or throws: the lease (a rerun takes it at once), the writer's threads, the segment threads
+     * and the mirrors' handles, so that a shared notebook JVM can run the study again at once.
+     */
     public StudySummary run() {
-        if (lease == null) {
-            lease = StudyLease.acquire(spark.sparkContext().hadoopConfiguration(), config.output().deltaPath(), name,
-                    "tune");
-        }
-        for (StudyMirror m : mirrors) {
-            m.driverStarted(lease.holder(), config.output().deltaPath());
-        }
-        // study.timeout counts the study's own running time: what earlier drivers ran counts too
-        Instant startedAt = clock.instant().minus(lease.priorRunning());
-        store = new DeltaResultStore(spark, config.output().deltaPath());
-        StudyLease held = lease;
         boolean aborted = false;
+        CountDownLatch ended = new CountDownLatch(1);
+        Runnable onShutdown = () -> stopForShutdown(ended);
+        boolean hooked = addShutdownHook(onShutdown);
         try {
-            store.createTables();
-        } catch (RuntimeException e) {
-            held.close();
-            throw e;
-        }
-        writer = new ResultWriter((batch, writerId, version) -> {
-            held.check(); // a driver that lost its lease writes nothing more
-            DeltaResultStore.WriteTimes took = store.write(batch, writerId, version);
-            if (watch != null) {
-                watch.committed(took, batch.size());
+            if (lease == null) {
+                lease = StudyLease.acquire(spark.sparkContext().hadoopConfiguration(), config.output().deltaPath(),
+                        name, "tune");
             }
-        }, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
-        executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
-                config.execution().gpusPerTrial());
-        try {
+            StudyLease held = lease;
+            for (StudyMirror m : mirrors) {
+                m.driverStarted(held.holder(), config.output().deltaPath());
+            }
+            // study.timeout counts the study's own running time: what earlier drivers ran counts too
+            Instant startedAt = clock.instant().minus(held.priorRunning());
+            store = new DeltaResultStore(spark, config.output().deltaPath());
+            store.createTables();
+            writer = new ResultWriter((batch, writerId, version) -> {
+                held.check(); // a driver that lost its lease writes nothing more
+                DeltaResultStore.WriteTimes took = store.write(batch, writerId, version);
+                if (watch != null) {
+                    watch.committed(took, batch.size());
+                }
+            }, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
+            executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
+                    config.execution().gpusPerTrial());
             open();
             String reason = loop(startedAt);
             writer.flush();
@@ -159,21 +189,106 @@ public final class TuneJob {
         } catch (DriverAbort e) {
             aborted = true;
             throw e;
+        } catch (StudyStopped e) {
+            LOG.warn("Study {}: {} trial segment(s) in flight are cancelled; {}", name, inFlight.size(),
+                    "rerun the same command to resume from their last checkpoints");
+            throw e;
         } finally {
-            executor.close();
-            if (aborted) {
-                held.abandon();
-            } else {
-                writer.close();
-                held.close();
-                for (StudyMirror m : mirrors) {
-                    try {
-                        m.close();
-                    } catch (RuntimeException e) {
-                        LOG.warn("closing mirror {} failed: {}", m.name(), e.getMessage());
-                    }
-                }
+            release(aborted);
+            ended.countDown();
+            if (hooked) {
+                removeShutdownHook(onShutdown);
             }
+        }
+    }
+
+    /**
+     * Releases what run() took, each step on its own so that one failing does not keep the others: the
+     * Spark jobs in flight are cancelled first, then the writer records what it still holds, then the lease
+     * is released and the mirrors closed. A driver that "dies" (the fault hook) writes and releases nothing
+     * more, as a real one would not, but stops its threads.
+     */
+    private void release(boolean aborted) {
+        quietly("cancelling the study's Spark jobs", () -> {
+            if (executor != null) {
+                executor.close();
+            }
+        });
+        if (aborted) {
+            quietly("stopping the results writer", () -> {
+                if (writer != null) {
+                    writer.abandon();
+                }
+            });
+            if (lease != null) {
+                lease.abandon();
+            }
+            return;
+        }
+        quietly("closing the results writer", () -> {
+            if (writer != null) {
+                writer.close();
+            }
+        });
+        quietly("releasing the study's lease", () -> {
+            if (lease != null) {
+                lease.close();
+            }
+        });
+        for (StudyMirror m : mirrors) {
+            quietly("closing mirror " + m.name(), m::close);
+        }
+    }
+
+    private static void quietly(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (Exception e) { // also a checked exception thrown through Scala code
+            LOG.warn("{} failed: {}", what, e.toString());
+        }
+    }
+
+    /**
+     * SIGTERM: the driver stops before Spark's own shutdown hooks stop the SparkContext (the hook runs
+     * first, by priority), so that it can still cancel its jobs and record what it holds. Training in this
+     * JVM (local mode) stops at its next step boundary ({@link TrainingStop}).
+     */
+    private void stopForShutdown(CountDownLatch ended) {
+        TrainingStop.request("the JVM is shutting down (SIGTERM, SIGINT or System.exit)");
+        LOG.warn("Study {}: the JVM is shutting down; the driver stops (up to {} s)", name,
+                TrainingStop.WAIT.toSeconds());
+        long t0 = System.nanoTime();
+        try {
+            if (!ended.await(TrainingStop.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.error("Study {}: the driver did not stop within {} s; exiting anyway (a rerun resumes from "
+                        + "what Delta holds)", name, TrainingStop.WAIT.toSeconds());
+                return;
+            }
+            // A local-mode task trains in this JVM: Spark's hooks stop the SparkContext once it has left its step.
+            TrainingStop.awaitIdle(TrainingStop.WAIT.minusNanos(System.nanoTime() - t0));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Before Spark's hooks (priority 40: SparkContext.stop) and the file systems' (10). */
+    static final int SHUTDOWN_PRIORITY = 100;
+
+    private static boolean addShutdownHook(Runnable hook) {
+        try {
+            org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(hook, SHUTDOWN_PRIORITY,
+                    TrainingStop.WAIT.toSeconds() + 5, TimeUnit.SECONDS);
+            return true;
+        } catch (IllegalStateException e) {
+            return false; // shutting down already
+        }
+    }
+
+    private static void removeShutdownHook(Runnable hook) {
+        try {
+            org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // shutting down: the hook is running or has run
         }
     }
 
@@ -250,6 +365,10 @@ public final class TuneJob {
                 throw e;
             });
             lease.check();
+            if (TrainingStop.requested()) {
+                throw new StudyStopped();
+            }
+            cancelOverdue();
             if (!targetStop) {
                 Optional<String> reached = study.targetReached(config.study().targetValue());
                 if (reached.isPresent()) {
@@ -332,7 +451,7 @@ public final class TuneJob {
                 config.execution().gpusPerTrial(), config.execution().device(), target.orElse(null));
         long submitted = System.currentTimeMillis();
         inFlight.put(number, new InFlight(req, submitted));
-        executor.submit(req).whenComplete((o, e) -> done.add(new Done(number, o, unwrap(e))));
+        executor.submit(req).whenComplete((o, e) -> done.add(new Done(number, req, o, unwrap(e))));
     }
 
     /** A free-running metric for the metrics table: null where the epoch did not measure it. */
@@ -350,14 +469,23 @@ public final class TuneJob {
     }
 
     private void handle(Done d) {
-        InFlight f = inFlight.remove(d.number());
-        if (f == null) {
-            return;
+        InFlight f = inFlight.get(d.number());
+        if (f == null || f.request() != d.request()) {
+            return; // a timed-out segment the driver stopped waiting for, ending late: already counted as lost
         }
+        inFlight.remove(d.number());
         int n = d.number();
         if (d.error() != null) {
-            segmentLost(f, d.error());
+            if (TrainingStop.requested()) {
+                // the JVM is stopping: this segment ended because of it, not because its executor was lost
+                throw new StudyStopped();
+            }
+            segmentLost(f, f.timedOut() ? new SegmentTimeout(timeoutMessage(f)) : d.error());
             return;
+        }
+        if (f.timedOut()) {
+            LOG.info("trial {}: segment {} ended on its own while it was being cancelled for its timeout; its "
+                    + "result is kept", n, f.request().segment());
         }
         SegmentOutcome o = d.outcome();
         FrozenTrial t = study.trial(n);
@@ -460,16 +588,18 @@ public final class TuneJob {
         int n = f.request().number();
         int lost = lostSegments.merge(n, 1, Integer::sum);
         String msg = error instanceof CancellationException ? "cancelled" : String.valueOf(error.getMessage());
+        String what = error instanceof SegmentTimeout ? "segment timed out" : "segment lost";
         if (lost <= config.execution().trialRetries()) {
-            LOG.warn("trial {}: segment {} lost ({}); running it again from epoch {} ({} of {} retries)", n,
-                    f.request().segment(), firstLine(msg), f.request().fromEpoch(), lost,
-                    config.execution().trialRetries());
+            LOG.warn("trial {}: {} ({}); running it again from epoch {} ({} of {} retries)", n,
+                    what.replace("segment", "segment " + f.request().segment()), firstLine(msg),
+                    f.request().fromEpoch(), lost, config.execution().trialRetries());
             record(new Change(List.of(eventRow(study.trial(n), "RUNNING", "RUNNING", f.request().segment(),
-                    "segment lost, retried: " + firstLine(msg))), List.of(), null, null));
+                    what + ", retried: " + firstLine(msg))), List.of(), null, null));
             toContinue.addFirst(n);
         } else {
             lostSegments.remove(n);
-            finish(n, TrialState.FAIL, Optional.empty(), "segment lost " + lost + " times: " + firstLine(msg), f,
+            finish(n, TrialState.FAIL, Optional.empty(), "segment lost " + lost + " times (trial_retries "
+                    + config.execution().trialRetries() + "), the last: " + what + ": " + firstLine(msg), f,
                     List.of(), "epochs " + f.request().fromEpoch() + "->" + f.request().toEpoch(), null);
             segmentsRecorded++;
         }
@@ -484,6 +614,61 @@ public final class TuneJob {
                 TrialCodec.epochsDone(t), maxEpochs, reason);
         record(new Change(List.of(eventRow(ended, "RUNNING", "PRUNED", null, "study stopped: " + reason)),
                 List.of(), null, null));
+    }
+
+    /** Why a segment was cancelled by the driver: it ran longer than execution.segment_timeout. */
+    private static final class SegmentTimeout extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SegmentTimeout(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The JVM is shutting down (SIGTERM: preemption, Airflow, Ctrl-C): the driver stops at once; the
+     * segments in flight are cancelled, what was recorded stays, and a rerun resumes the study.
+     */
+    public static final class StudyStopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StudyStopped() {
+            super("the driver stopped because the JVM is shutting down (SIGTERM or System.exit); the segments in "
+                    + "flight were cancelled and what was recorded is kept: run the same command again to resume");
+        }
+    }
+
+    private String timeoutMessage(InFlight f) {
+        return "ran longer than execution.segment_timeout (" + StudySummary.formatDuration(
+                config.execution().segmentTimeout().orElseThrow()) + ") and was cancelled";
+    }
+
+    /**
+     * Cancels the segments in flight longer than execution.segment_timeout. A cancelled segment's job
+     * ends at once and comes back as a lost segment (see handle); one whose job has not ended within
+     * {@link #CANCEL_GRACE} is counted as lost without it, and its late end is ignored.
+     */
+    private void cancelOverdue() {
+        if (config.execution().segmentTimeout().isEmpty()) {
+            return;
+        }
+        long limit = config.execution().segmentTimeout().get().toMillis();
+        long now = System.currentTimeMillis();
+        for (InFlight f : List.copyOf(inFlight.values())) {
+            if (!f.timedOut() && now - f.submitMillis() > limit) {
+                f.cancelledAt = now;
+                LOG.warn("trial {}: segment {} (epochs {}->{}) has run {} s, longer than execution.segment_timeout "
+                        + "({}); cancelling it", f.request().number(), f.request().segment(), f.request().fromEpoch(),
+                        f.request().toEpoch(), (now - f.submitMillis()) / 1000, StudySummary.formatDuration(
+                                config.execution().segmentTimeout().get()));
+                executor.cancel(f.request());
+            } else if (f.timedOut() && now - f.cancelledAt > CANCEL_GRACE.toMillis()) {
+                LOG.warn("trial {}: the cancelled job of segment {} has not ended after {} s; counting it as lost",
+                        f.request().number(), f.request().segment(), CANCEL_GRACE.toSeconds());
+                inFlight.remove(f.request().number());
+                segmentLost(f, new SegmentTimeout(timeoutMessage(f)));
+            }
+        }
     }
 
     private static String firstLine(String s) {

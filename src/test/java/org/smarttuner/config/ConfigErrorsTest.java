@@ -210,6 +210,10 @@ class ConfigErrorsTest {
                 "not a Spark master URL");
         assertMessage(only(t.errors(VALID.replace("n_trials: 10", "n_trials: 10\n  timeout: soon")), "study.timeout"),
                 "not a positive duration");
+        assertMessage(only(t.errors(VALID + "execution: {segment_timeout: 0}\n"), "execution.segment_timeout"),
+                "not a positive duration", "such as 90s, 30m, 12h or 1h30m");
+        assertMessage(only(t.errors(VALID + "execution: {segment_timeout: an hour}\n"), "execution.segment_timeout"),
+                "not a positive duration");
         assertMessage(only(t.errors(VALID.replace("name: unit", "name: 'my study!'")), "study.name"),
                 "not a valid study name");
     }

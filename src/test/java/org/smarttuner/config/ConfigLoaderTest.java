@@ -104,6 +104,9 @@ class ConfigLoaderTest {
         TunerConfig c = t.load(ConfigTestSupport.VALID.replace("n_trials: 10", "n_trials: 10\n  timeout: 1h30m")
                 .replace("{type: tpe, seed: 1}", "{type: cmaes, sigma0: 0.3, independent_sampler: random}"));
         assertEquals(Duration.ofMinutes(90), c.study().timeout().orElseThrow());
+        assertEquals(java.util.Optional.empty(), c.execution().segmentTimeout(), "no segment limit by default");
+        assertEquals(Duration.ofMinutes(45), t.load(ConfigTestSupport.VALID, "execution.segment_timeout=45m")
+                .execution().segmentTimeout().orElseThrow());
         assertEquals(0.3, c.study().sampler().sigma0().orElseThrow());
         assertEquals("random", c.study().sampler().independentSampler());
         assertEquals("none", c.study().sampler().restartStrategy(), "no restart by default, as Optuna 5");

@@ -40,6 +40,7 @@ public final class FreeRunValidation {
         float[][] sample = null;
         int done = 0;
         for (int i = 0; i < validation.batchCount() && done < wanted; i++) {
+            TrainingStop.check();
             try (NDManager scope = trial.newSubManager(device)) {
                 Batch batch = validation.batch(0, i, scope, device);
                 int b = batch.size();

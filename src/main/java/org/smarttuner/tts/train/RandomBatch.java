@@ -45,6 +45,9 @@ public final class RandomBatch {
                 m.create(java.util.Arrays.copyOf(ones, batchSize * tokens), new Shape(batchSize, tokens))
                         .toDevice(device, false),
                 m.create(java.util.Arrays.copyOf(ones, batchSize * frames), new Shape(batchSize, frames))
+                        .toDevice(device, false),
+                // gate_mask: every frame of a full-length utterance belongs to one of its decoder steps
+                m.create(java.util.Arrays.copyOf(ones, batchSize * frames), new Shape(batchSize, frames))
                         .toDevice(device, false));
         return new Batch(list);
     }

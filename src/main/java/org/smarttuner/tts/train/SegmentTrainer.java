@@ -32,6 +32,9 @@ import org.smarttuner.tts.eval.VoiceMetrics;
  *   <li>With a target ({@code segment.stopAt()}), the segment ends after the first epoch whose value
  *       reaches it: the checkpoint is written for that epoch (to {@code checkpointOut}, its epoch field
  *       saying so) and the result {@link SegmentResult#reachedTarget() reached the target}.</li>
+ *   <li>A JVM that shuts down (SIGTERM) or a Spark task that is cancelled (its thread interrupted)
+ *       stops the segment at the next step boundary with {@link TrainingStoppedException}, after
+ *       closing the trial's NDManager; no checkpoint is written ({@link TrainingStop}).</li>
  *   <li>Bad inputs (settings, a checkpoint of another model, unreadable files) throw
  *       IllegalArgumentException / UncheckedIOException: those are not trial outcomes. A damaged
  *       checkpoint is an UncheckedIOException caused by a {@link DamagedCheckpointException}
@@ -47,6 +50,7 @@ public final class SegmentTrainer {
     }
 
     public static SegmentResult run(TrainingSegment segment, TrainingData data) {
+        TrainingStop.check();
         try (NoGradient noGradient = NoGradient.open();
                 TrainingGuard guard = TrainingGuard.acquire("a segment to epoch " + segment.toEpoch());
                 NDManager trial = NDManager.newBaseManager(segment.device())) {
@@ -99,6 +103,7 @@ public final class SegmentTrainer {
                 double lr = 0;
                 long t0 = System.nanoTime();
                 for (int i = 0; i < data.train().batchCount(); i++) {
+                    TrainingStop.check(); // a stopping JVM or a cancelled task: leave native code here
                     try (NDManager scope = trial.newSubManager(seg.device())) {
                         Batch batch = data.train().batch(passSeed, i, scope, seg.device());
                         StepStats s = session.trainStep(batch, epoch, scope);
@@ -171,6 +176,7 @@ public final class SegmentTrainer {
         long n = 0;
         float[][] sample = null;
         for (int i = 0; i < data.validation().batchCount(); i++) {
+            TrainingStop.check();
             try (NDManager scope = trial.newSubManager(seg.device())) {
                 Batch batch = data.validation().batch(0, i, scope, seg.device());
                 TrainingSession.ValidationBatch v = session.evaluate(batch, scope);

@@ -14,6 +14,8 @@ import org.smarttuner.tts.model.ModelSettings;
  * warm-up, mel frames per second at that median, and the process's peak resident memory.
  */
 public final class TrainBenchmark {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrainBenchmark.class);
+
     private TrainBenchmark() {
     }
 
@@ -27,12 +29,18 @@ public final class TrainBenchmark {
             throw new IllegalArgumentException("frames " + frames + " must be a multiple of n_frames_per_step "
                     + model.nFramesPerStep());
         }
-        try (TrainingGuard g = TrainingGuard.acquire("a training benchmark");
+        // grad mode off on this thread (as SegmentTrainer does): the in-place updates fail with it on any
+        // thread but the one that started the engine
+        try (NoGradient noGradient = NoGradient.open();
+                TrainingGuard g = TrainingGuard.acquire("a training benchmark");
                 NDManager trial = NDManager.newBaseManager(device)) {
             TrainingSession session = TrainingSession.fresh(model, training, nSymbols, nMels, trial, device);
             List<Double> times = new ArrayList<>();
             MemoryProbe.resetPeak();
+            LOG.info("training started: {} warm-up + {} measured steps, batch {} x {} tokens x {} frames on {}", warmup,
+                    steps, batchSize, tokens, frames, device);
             for (int i = 0; i < warmup + steps; i++) {
+                TrainingStop.check(); // a stopping JVM: leave native code here (see TrainingStop)
                 try (NDManager scope = trial.newSubManager(device)) {
                     Batch batch = RandomBatch.create(scope, device, i, batchSize, tokens, frames, nSymbols, nMels);
                     long t0 = System.nanoTime();
