@@ -360,7 +360,9 @@ final class ResultWriter implements AutoCloseable {
      */
     void abandon() {
         abandoned = true;
-        queue.add(STOP);
+        if (!queue.offer(STOP)) {
+            thread.interrupt(); // the queue is full: stop the writer rather than wait for it
+        }
         mirrorQueue.add(STOP);
         try {
             thread.join(10_000);
