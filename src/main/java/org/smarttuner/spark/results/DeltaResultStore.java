@@ -6,10 +6,6 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,12 +25,6 @@ import org.apache.spark.sql.functions;
 public final class DeltaResultStore {
     private final SparkSession spark;
     private final String basePath;
-    /** Runs the metrics append beside the events one; a daemon, so a store never keeps a JVM alive. */
-    private static final Executor APPENDS = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "smart-tuner-delta-append");
-        t.setDaemon(true);
-        return t;
-    });
 
     public DeltaResultStore(SparkSession spark, String basePath) {
         this.spark = spark;
@@ -153,37 +143,12 @@ public final class DeltaResultStore {
             throw new IllegalArgumentException("batch version must be >= 0, got " + version);
         }
         long t0 = System.nanoTime();
-        // The two appends touch different tables: Spark runs their jobs side by side. Both are done before the
-        // MERGE starts, so the trials table never points at history that is not there.
-        CompletableFuture<Long> metrics = CompletableFuture.supplyAsync(() -> {
-            long m0 = System.nanoTime();
-            append(ResultTables.METRICS_TABLE, batch.metrics(), writerId, version);
-            return (System.nanoTime() - m0) / 1_000_000;
-        }, APPENDS);
-        long eventsMillis;
-        long metricsMillis;
-        try {
-            append(ResultTables.EVENTS_TABLE, batch.events(), writerId, version);
-            eventsMillis = (System.nanoTime() - t0) / 1_000_000;
-        } finally {
-            metricsMillis = joinQuietly(metrics);
-        }
+        append(ResultTables.EVENTS_TABLE, batch.events(), writerId, version);
+        long t1 = System.nanoTime();
+        append(ResultTables.METRICS_TABLE, batch.metrics(), writerId, version);
         long t2 = System.nanoTime();
         merge(ResultTables.TRIALS_TABLE, latestPerKey(batch.trials()));
-        return new WriteTimes(eventsMillis, metricsMillis, (System.nanoTime() - t2) / 1_000_000);
-    }
-
-    /** Waits for the metrics append; a failure of either append fails the batch, which is retried whole. */
-    private static long joinQuietly(CompletableFuture<Long> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException("appending metrics failed: " + cause, cause);
-        }
+        return new WriteTimes((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     }
 
     /** How long one batch took per table, in milliseconds. */
