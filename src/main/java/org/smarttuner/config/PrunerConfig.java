@@ -62,6 +62,7 @@ public record PrunerConfig(
                 Object raw = r.raw("min_resource").filter(n -> n instanceof ConfigNode.Scalar)
                         .map(n -> ((ConfigNode.Scalar) n).value()).orElse(null);
                 boolean auto = "auto".equals(raw);
+                boolean reported = false;
                 if (auto && type.equals("hyperband")) {
                     r.error("min_resource", "hyperband's min_resource cannot be auto (as in Optuna)",
                             "an integer from 1 to 1000000");
@@ -69,9 +70,10 @@ public record PrunerConfig(
                     r.error("min_resource", "must be a whole number or auto, got '" + word + "'",
                             "an integer from 1 to 1000000, or auto (ASHA only: estimated from the first completed "
                             + "trial, as Optuna)");
-                    raw = null;
+                    reported = true;
                 }
-                minResource = auto ? Optional.empty() : raw == null && r.has("min_resource") ? Optional.of(1)
+                // anything else (a number, a numeric string, a list or mapping) is read, or refused, as an integer
+                minResource = auto ? Optional.empty() : reported ? Optional.of(1)
                         : Optional.of(r.intValue("min_resource", 1, Range.closed(1, 1_000_000)));
                 maxResource = r.optInteger("max_resource", Range.closed(1, 1_000_000)).map(Long::intValue);
                 eta = r.intValue("reduction_factor", 3, Range.closed(2, 1000));

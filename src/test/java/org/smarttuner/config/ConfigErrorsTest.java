@@ -279,6 +279,8 @@ class ConfigErrorsTest {
                 .group());
         assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: asha, min_resource: soon}")),
                 "study.pruner.min_resource"), "must be a whole number or auto, got 'soon'", "or auto");
+        assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: asha, min_resource: [1, 2]}")),
+                "study.pruner.min_resource"), "study.pruner.min_resource");
         assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: hyperband, min_resource: auto}")),
                 "study.pruner.min_resource"), "hyperband's min_resource cannot be auto");
         assertMessage(only(t.errors(VALID.replace("{type: asha}", "{type: asha, min_resource: auto, bootstrap_count: 2}")),
