@@ -3,7 +3,6 @@ package org.smarttuner.cli;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.smarttuner.storage.SqliteStudyStorage;
 import org.smarttuner.storage.StudyInfo;
 import org.smarttuner.study.FrozenTrial;
 import org.smarttuner.study.Study;
@@ -27,14 +26,10 @@ final class BestTrialCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<FrozenTrial> trials;
-        Optional<String> metric;
-        StudyInfo info;
-        try (SqliteStudyStorage st = study.open()) {
-            info = study.require(st);
-            trials = st.trials(study.studyName);
-            metric = TrialRecords.metricName(st, study.studyName);
-        }
+        StudyOptions.Trials read = study.readTrials();
+        List<FrozenTrial> trials = read.trials();
+        Optional<String> metric = read.metric();
+        StudyInfo info = read.info();
         FrozenTrial best = Study.resume(info.name(), info.direction(), new RandomSampler(0), new NopPruner(), trials)
                 .bestTrial().orElseThrow(() -> new IllegalStateException("study '" + study.studyName
                         + "' has no completed trial yet (Optuna fails the same way; best-trials prints an empty list)"));

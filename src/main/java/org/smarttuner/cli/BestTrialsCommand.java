@@ -6,7 +6,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import org.smarttuner.storage.SqliteStudyStorage;
 import org.smarttuner.storage.StudyInfo;
 import org.smarttuner.study.FrozenTrial;
 import picocli.CommandLine.Command;
@@ -31,14 +30,10 @@ final class BestTrialsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<FrozenTrial> trials;
-        Optional<String> metric;
-        StudyInfo info;
-        try (SqliteStudyStorage st = study.open()) {
-            info = study.require(st);
-            trials = st.trials(study.studyName);
-            metric = TrialRecords.metricName(st, study.studyName);
-        }
+        StudyOptions.Trials read = study.readTrials();
+        List<FrozenTrial> trials = read.trials();
+        Optional<String> metric = read.metric();
+        StudyInfo info = read.info();
         Set<Integer> best = TrialRecords.best(trials, info.direction()).stream().map(FrozenTrial::number)
                 .collect(Collectors.toSet());
         TrialRecords r = TrialRecords.of(trials, metric);

@@ -3,7 +3,6 @@ package org.smarttuner.cli;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.smarttuner.storage.SqliteStudyStorage;
 import org.smarttuner.study.FrozenTrial;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,13 +22,9 @@ final class TrialsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<FrozenTrial> trials;
-        Optional<String> metric;
-        try (SqliteStudyStorage st = study.open()) {
-            study.require(st);
-            trials = st.trials(study.studyName);
-            metric = TrialRecords.metricName(st, study.studyName);
-        }
+        StudyOptions.Trials read = study.readTrials();
+        List<FrozenTrial> trials = read.trials();
+        Optional<String> metric = read.metric();
         TrialRecords r = TrialRecords.of(trials, metric);
         spec.commandLine().getOut().println(OptunaOutput.list(r.records(), r.columns(),
                 output.or(OutputFormat.table), output.flatten));
