@@ -2,16 +2,20 @@ package org.smarttuner.spark;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * Driver overhead per segment: from submitting the Spark job to the task starting, and from the
  * task ending to its results being in Delta, and to the mirrors being offered them. Medians and 95th percentiles go in
- * the study summary.
+ * the study summary. Each figure keeps a uniform sample of at most {@value #KEPT} segments (reservoir
+ * sampling), so a study of any length holds the same few hundred kilobytes for them.
  */
 final class OverheadStats {
-    private final List<Long> submitToStart = new ArrayList<>();
-    private final List<Long> endToRecorded = new ArrayList<>();
-    private final List<Long> endToMirrored = new ArrayList<>();
+    static final int KEPT = 10_000;
+
+    private final Reservoir submitToStart = new Reservoir(1);
+    private final Reservoir endToRecorded = new Reservoir(2);
+    private final Reservoir endToMirrored = new Reservoir(3);
 
     synchronized void add(long submitMillis, long taskStartMillis, long taskEndMillis, long recordedMillis) {
         submitToStart.add(Math.max(0, taskStartMillis - submitMillis));
@@ -23,27 +27,50 @@ final class OverheadStats {
     }
 
     synchronized String describe() {
-        if (submitToStart.isEmpty()) {
+        if (submitToStart.seen == 0) {
             return "no segments";
         }
         return String.format("submit->start median %d ms, p95 %d ms; end->recorded in Delta median %d ms, p95 %d ms;"
-                + " end->mirrored median %d ms, p95 %d ms (%d segments)", pct(submitToStart, 50),
-                pct(submitToStart, 95), pct(endToRecorded, 50), pct(endToRecorded, 95), pct(endToMirrored, 50),
-                pct(endToMirrored, 95), submitToStart.size());
+                + " end->mirrored median %d ms, p95 %d ms (%d segments)", submitToStart.pct(50),
+                submitToStart.pct(95), endToRecorded.pct(50), endToRecorded.pct(95), endToMirrored.pct(50),
+                endToMirrored.pct(95), submitToStart.seen);
     }
 
     synchronized long[] figures() {
-        return new long[] {pct(submitToStart, 50), pct(submitToStart, 95), pct(endToRecorded, 50),
-            pct(endToRecorded, 95), submitToStart.size(), pct(endToMirrored, 50), pct(endToMirrored, 95)};
+        return new long[] {submitToStart.pct(50), submitToStart.pct(95), endToRecorded.pct(50),
+            endToRecorded.pct(95), submitToStart.seen, endToMirrored.pct(50), endToMirrored.pct(95)};
     }
 
-    private static long pct(List<Long> xs, int p) {
-        if (xs.isEmpty()) {
-            return 0;
+    /** Algorithm R: every value seen has the same chance to be among the kept ones. */
+    private static final class Reservoir {
+        private final List<Long> kept = new ArrayList<>();
+        private final SplittableRandom rng;
+        private long seen;
+
+        Reservoir(long seed) {
+            this.rng = new SplittableRandom(seed);
         }
-        List<Long> s = new ArrayList<>(xs);
-        s.sort(null);
-        int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
-        return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+
+        void add(long v) {
+            seen++;
+            if (kept.size() < KEPT) {
+                kept.add(v);
+            } else {
+                long j = rng.nextLong(seen);
+                if (j < KEPT) {
+                    kept.set((int) j, v);
+                }
+            }
+        }
+
+        long pct(int p) {
+            if (kept.isEmpty()) {
+                return 0;
+            }
+            List<Long> s = new ArrayList<>(kept);
+            s.sort(null);
+            int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+            return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+        }
     }
 }
