@@ -140,24 +140,24 @@ class DeltaResultStoreTest {
     /**
      * A long study appends a small file to each table per batch: the tables are created with Delta's auto
      * compaction on, so the files a read must open stay few (here with the threshold lowered from Delta's
-     * 50 small files to 4, to see it in a few batches). Without the table property every batch stays a file.
+     * 50 small files to 3, to see it in a few batches). Without the table property every batch stays a file.
      */
     @Test
     void smallFilesAreCompactedAsTheyGather() {
         SparkSession spark = SparkTestSession.get();
         String key = "spark.databricks.delta.autoCompact.minNumFiles";
-        spark.conf().set(key, "4");
+        spark.conf().set(key, "3");
         try {
             DeltaResultStore store = new DeltaResultStore(spark, dir.resolve("delta").toString());
             store.createTables();
-            for (int seq = 0; seq < 9; seq++) {
+            for (int seq = 0; seq < 5; seq++) {
                 store.write(new DeltaResultStore.Batch(List.of(), List.of(event(0, seq, null, "RUNNING")), List.of()),
                         "writer", seq);
             }
             long files = io.delta.tables.DeltaTable.forPath(spark, store.path(ResultTables.EVENTS_TABLE.name()))
                     .detail().select("numFiles").head().getLong(0);
-            assertTrue(files < 5, "9 one-row appends left " + files + " files to read");
-            assertEquals(9, store.events("s").size(), "nothing lost to the compaction");
+            assertTrue(files < 4, "5 one-row appends left " + files + " files to read");
+            assertEquals(5, store.events("s").size(), "nothing lost to the compaction");
             assertEquals("true", io.delta.tables.DeltaTable.forPath(spark, store.path(ResultTables.TRIALS_TABLE.name()))
                     .detail().select("properties").head().getJavaMap(0).get("delta.autoOptimize.autoCompact"));
         } finally {
