@@ -13,7 +13,8 @@ import org.smarttuner.spark.results.DeltaResultStore;
 public final class DriverWatch {
     /** Milliseconds (asks in microseconds) of one window. */
     public record Window(List<Long> askMicros, List<Long> submitToStart, List<Long> endToRecorded,
-                         List<Long> endToMirrored, List<DeltaResultStore.WriteTimes> commits, long rows) {
+                         List<Long> endToMirrored, List<DeltaResultStore.WriteTimes> commits, long rows,
+                         List<Long> trialsMerges) {
         public static long percentile(List<Long> xs, int p) {
             if (xs.isEmpty()) {
                 return 0;
@@ -31,6 +32,11 @@ public final class DriverWatch {
     private List<Long> mirrored = new ArrayList<>();
     private List<DeltaResultStore.WriteTimes> commits = new ArrayList<>();
     private long rows;
+    private List<Long> merges = new ArrayList<>();
+
+    synchronized void materialized(long millis) {
+        merges.add(millis);
+    }
 
     synchronized void committed(DeltaResultStore.WriteTimes t, int batchRows) {
         commits.add(t);
@@ -51,7 +57,8 @@ public final class DriverWatch {
     }
 
     public synchronized Window drain() {
-        Window w = new Window(asks, starts, recorded, mirrored, commits, rows);
+        Window w = new Window(asks, starts, recorded, mirrored, commits, rows, merges);
+        merges = new ArrayList<>();
         commits = new ArrayList<>();
         rows = 0;
         asks = new ArrayList<>();

@@ -54,6 +54,15 @@ final class ResultWriter implements AutoCloseable {
         void write(DeltaResultStore.Batch batch, String writerId, long version) throws Exception;
     }
 
+    /**
+     * Brings the read-side views up to what was recorded (the {@code trials} table's MERGE, compaction):
+     * run on a thread of its own after batches are recorded, never on the recording path.
+     */
+    @FunctionalInterface
+    interface Materializer {
+        void materialize() throws Exception;
+    }
+
     private final Sink store;
     private final String writerId = "smart-tuner-" + java.util.UUID.randomUUID();
     private final Duration flushBound;
@@ -74,6 +83,13 @@ final class ResultWriter implements AutoCloseable {
     private final LinkedBlockingQueue<Object> mirrorQueue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private final Thread mirrorThread;
+    private final Thread materializerThread;
+    private final Materializer materializer;
+    /** Batches recorded, and how many of them the views showed at the materializer's last success. */
+    private long viewsRequested;
+    private long viewsDone;
+    private boolean viewsStop;
+    private final Object viewsLock = new Object();
     private final Map<String, Map<Integer, FrozenTrial>> mirrorBacklog = new LinkedHashMap<>();
     private final Map<String, List<MetricRow>> metricBacklog = new LinkedHashMap<>();
     private final Map<String, Integer> behind = new java.util.concurrent.ConcurrentHashMap<>();
@@ -83,15 +99,24 @@ final class ResultWriter implements AutoCloseable {
     private long commits;
 
     ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
-        this(store::write, mirrors, maxRetry, maxRetry.plusMinutes(5));
+        this(store::write, () -> {
+            store.materialize();
+            store.compactIfDue();
+        }, mirrors, maxRetry, maxRetry.plusMinutes(5));
+    }
+
+    ResultWriter(Sink store, List<StudyMirror> mirrors, Duration maxRetry, Duration flushBound) {
+        this(store, () -> { }, mirrors, maxRetry, flushBound);
     }
 
     /**
      * @param maxRetry how long a failing batch is retried before the writer gives up
      * @param flushBound how long {@link #flush()} waits before it fails the study
      */
-    ResultWriter(Sink store, List<StudyMirror> mirrors, Duration maxRetry, Duration flushBound) {
+    ResultWriter(Sink store, Materializer materializer, List<StudyMirror> mirrors, Duration maxRetry,
+                 Duration flushBound) {
         this.store = store;
+        this.materializer = materializer;
         this.flushBound = flushBound;
         this.mirrors = List.copyOf(mirrors);
         this.maxRetry = maxRetry;
@@ -103,8 +128,11 @@ final class ResultWriter implements AutoCloseable {
         this.thread.setDaemon(true);
         this.mirrorThread = new Thread(this::mirrorLoop, "smart-tuner-mirrors");
         this.mirrorThread.setDaemon(true);
+        this.materializerThread = new Thread(this::materializerLoop, "smart-tuner-views");
+        this.materializerThread.setDaemon(true);
         this.thread.start();
         this.mirrorThread.start();
+        this.materializerThread.start();
     }
 
     void submit(Change change) {
@@ -163,6 +191,89 @@ final class ResultWriter implements AutoCloseable {
             flushed.remove(marker);
         }
         checkFailure();
+        awaitViews(deadline);
+    }
+
+    /**
+     * Waits (until {@code deadline}) for the views to show every batch recorded so far. Views that stay
+     * behind do not fail the study: the record is complete, and the next driver's first batch catches
+     * them up; a warning says so.
+     */
+    private void awaitViews(long deadline) {
+        synchronized (viewsLock) {
+            long target = viewsRequested;
+            while (viewsDone < target && materializerThread.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    viewsLock.wait(200);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            if (viewsDone < target) {
+                LOG.warn("the trials table is still behind the recorded trial states ({} batches); everything is "
+                        + "recorded in trial_states, and the next run of the study brings the table level",
+                        target - viewsDone);
+            }
+        }
+    }
+
+    /** True when the views show every batch recorded so far. */
+    boolean viewsCurrent() {
+        synchronized (viewsLock) {
+            return viewsDone >= viewsRequested;
+        }
+    }
+
+    private void materializerLoop() {
+        long delay = 1000;
+        while (true) {
+            long target;
+            synchronized (viewsLock) {
+                try {
+                    while (viewsDone >= viewsRequested && !viewsStop) {
+                        viewsLock.wait();
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (viewsDone >= viewsRequested || abandoned) {
+                    return; // stopping, and nothing left to do
+                }
+                target = viewsRequested;
+            }
+            try {
+                materializer.materialize();
+                synchronized (viewsLock) {
+                    viewsDone = Math.max(viewsDone, target);
+                    viewsLock.notifyAll();
+                }
+                delay = 1000;
+            } catch (Throwable e) {
+                boolean stopping;
+                synchronized (viewsLock) {
+                    stopping = viewsStop;
+                }
+                LOG.warn("the trials table could not be brought up to the recorded states ({}); {}", e.toString(),
+                        stopping ? "the next run of the study does it" : "retrying in " + delay + " ms");
+                if (stopping || e instanceof Error) {
+                    return;
+                }
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                delay = Math.min(delay * 2, 30_000);
+            }
+        }
+    }
+
+    private void stopViews() {
+        synchronized (viewsLock) {
+            viewsStop = true;
+            viewsLock.notifyAll();
+        }
     }
 
     private final Map<Object, Boolean> flushed = new java.util.concurrent.ConcurrentHashMap<>();
@@ -311,6 +422,10 @@ final class ResultWriter implements AutoCloseable {
             c.recorded().accept(now);
         }
         mirrorQueue.addAll(changes);
+        synchronized (viewsLock) {
+            viewsRequested++;
+            viewsLock.notifyAll();
+        }
     }
 
     private void mirror(List<Change> changes) {
@@ -364,9 +479,12 @@ final class ResultWriter implements AutoCloseable {
             thread.interrupt(); // the queue is full: stop the writer rather than wait for it
         }
         mirrorQueue.add(STOP);
+        stopViews();
+        materializerThread.interrupt();
         try {
             thread.join(10_000);
             mirrorThread.join(10_000);
+            materializerThread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -383,6 +501,8 @@ final class ResultWriter implements AutoCloseable {
                 mirrorQueue.add(STOP);
             }
             mirrorThread.join(60_000);
+            stopViews(); // a last MERGE for what the writer recorded, then the thread ends
+            materializerThread.join(60_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -52,7 +52,7 @@ public final class TrialCodec {
                 t.value().orElse(null), write(intermediate), write(t.userAttrs()), write(sys),
                 t.start().map(Timestamp::from).orElse(null), t.complete().map(Timestamp::from).orElse(null),
                 duration, t.attempt() + 1, str(sys.get(EXECUTOR)), str(sys.get(GPU)), str(sys.get(REASON)),
-                str(sys.get(CHECKPOINT)), str(sys.get(MLFLOW_RUN)), Timestamp.from(now));
+                str(sys.get(CHECKPOINT)), str(sys.get(MLFLOW_RUN)), Timestamp.from(now), null);
     }
 
     public static FrozenTrial fromRow(TrialRow r) {

@@ -175,6 +175,14 @@ public final class TuneJob {
                 if (watch != null) {
                     watch.committed(took, batch.size());
                 }
+            }, () -> {
+                held.check();
+                long t0 = System.nanoTime();
+                int merged = store.materialize();
+                store.compactIfDue();
+                if (watch != null && merged > 0) {
+                    watch.materialized((System.nanoTime() - t0) / 1_000_000);
+                }
             }, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
             executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
                     config.execution().gpusPerTrial());

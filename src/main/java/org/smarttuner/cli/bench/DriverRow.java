@@ -15,19 +15,20 @@ import org.smarttuner.study.TrialState;
 public record DriverRow(double elapsedSeconds, long finished, long complete, long pruned, long failed,
                         double trialsPerHour, int segments, long startP50, long startP95, long recordedP50,
                         long recordedP95, long mirroredP95, double askP50Ms, double askP95Ms, int commits,
-                        double rowsPerCommit, long eventsP50, long metricsP50, long trialsP50, long commitP95,
-                        long heapBytes, long rssBytes, DeltaFiles delta) {
+                        double rowsPerCommit, long eventsP50, long metricsP50, long statesP50, long commitP95,
+                        int merges, long mergeP50, long heapBytes, long rssBytes, DeltaFiles delta) {
 
     public static final String HEADER = "elapsed  finished (complete/pruned/failed)  trials/h  segments  "
             + "submit->start p50/p95 ms  end->recorded p50/p95 ms  end->mirrored p95 ms  ask p50/p95 ms  "
-            + "commits (rows each)  commit ms p50 events+metrics+trials, p95 total  "
-            + "heap MB  RSS MB  active files trials/events/metrics  on disk: data files / log files / MB";
+            + "commits (rows each)  commit ms p50 events+metrics+states, p95 total  trials MERGEs (ms p50)  "
+            + "heap MB  RSS MB  active files trials/states/events/metrics  on disk: data files / log files / MB";
 
     /**
-     * The files a read of each table opens (its snapshot's active files: trials, events, metrics), and what
-     * lies on disk under the Delta folder: data files (old ones stay until a VACUUM), log files, bytes.
+     * The files a read of each table opens (its snapshot's active files: trials, states, events, metrics), and
+     * what lies on disk under the Delta folder: data files (old ones stay until a VACUUM), log files, bytes.
      */
-    public record DeltaFiles(long trials, long events, long metrics, long dataFiles, long logFiles, long bytes) {
+    public record DeltaFiles(long trials, long states, long events, long metrics, long dataFiles, long logFiles,
+                             long bytes) {
     }
 
     /** What the previous line counted, for the window's rate. */
@@ -55,17 +56,18 @@ public record DriverRow(double elapsedSeconds, long finished, long complete, lon
                 w.commits().isEmpty() ? 0 : (double) w.rows() / w.commits().size(),
                 DriverWatch.Window.percentile(w.commits().stream().map(c -> c.events()).toList(), 50),
                 DriverWatch.Window.percentile(w.commits().stream().map(c -> c.metrics()).toList(), 50),
-                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.trials()).toList(), 50),
-                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.total()).toList(), 95), heap, rss, delta);
+                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.states()).toList(), 50),
+                DriverWatch.Window.percentile(w.commits().stream().map(c -> c.total()).toList(), 95),
+                w.trialsMerges().size(), DriverWatch.Window.percentile(w.trialsMerges(), 50), heap, rss, delta);
     }
 
     public String line() {
         return String.format(Locale.ROOT, "%6.0fs  %5d (%d/%d/%d)  %8.0f  %8d  %6d / %-6d  %6d / %-6d  %6d  %6.1f / %-6.1f"
-                + "  %4d (%.0f)  %d+%d+%d, %d  %6.0f  %6.0f  %d/%d/%d  %d / %d / %.1f", elapsedSeconds, finished, complete, pruned,
-                failed, trialsPerHour, segments, startP50, startP95, recordedP50, recordedP95, mirroredP95, askP50Ms,
-                askP95Ms, commits, rowsPerCommit, eventsP50, metricsP50, trialsP50, commitP95, heapBytes / 1048576.0,
-                rssBytes / 1048576.0, delta.trials(), delta.events(), delta.metrics(), delta.dataFiles(), delta.logFiles(),
-                delta.bytes() / 1048576.0);
+                + "  %4d (%.0f)  %d+%d+%d, %d  %4d (%d)  %6.0f  %6.0f  %d/%d/%d/%d  %d / %d / %.1f", elapsedSeconds,
+                finished, complete, pruned, failed, trialsPerHour, segments, startP50, startP95, recordedP50, recordedP95,
+                mirroredP95, askP50Ms, askP95Ms, commits, rowsPerCommit, eventsP50, metricsP50, statesP50, commitP95,
+                merges, mergeP50, heapBytes / 1048576.0, rssBytes / 1048576.0, delta.trials(), delta.states(),
+                delta.events(), delta.metrics(), delta.dataFiles(), delta.logFiles(), delta.bytes() / 1048576.0);
     }
 
     /** Counts the files of the Delta tables under {@code root}; {@code active} gives a table's snapshot's count. */
@@ -91,7 +93,8 @@ public record DriverRow(double elapsedSeconds, long finished, long complete, lon
                 // a file removed while walking (a compaction's clean-up): count what was seen
             }
         }
-        return new DeltaFiles(active.applyAsLong(ResultTables.TRIALS), active.applyAsLong(ResultTables.EVENTS),
+        return new DeltaFiles(active.applyAsLong(ResultTables.TRIALS), active.applyAsLong(ResultTables.STATES),
+                active.applyAsLong(ResultTables.EVENTS),
                 active.applyAsLong(ResultTables.METRICS), data, log, bytes);
     }
 }

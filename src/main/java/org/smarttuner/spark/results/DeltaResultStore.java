@@ -13,18 +13,36 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * The system of record: the {@code trials}, {@code trial_events} and {@code trial_metrics}
- * Delta tables under one base path (any Hadoop file system). Only the driver writes.
+ * The system of record: the {@code trial_states}, {@code trial_events} and {@code trial_metrics}
+ * Delta tables under one base path (any Hadoop file system), and {@code trials}, the latest state of
+ * each trial. Only the driver writes.
  *
- * <p>Cost matters: a Delta MERGE is several Spark jobs, an append is one. Events and metrics are
- * appended (the driver numbers events and records a segment's epochs once, with the checkpoint
- * they lead to); the trials table is upserted with one MERGE per flush. After a driver crash,
- * {@link #dropUnrecorded} removes history written past what the trials table recorded, so a
- * resumed study never holds a row twice.
+ * <p>Cost matters: a segment waits for its batch to be recorded. A batch is three appends, written
+ * with Delta Kernel (one Parquet file and one commit each, no Spark job; see {@link KernelAppender}):
+ * events, metrics, then the trials' new states, the last of which is the record point. The
+ * {@code trials} table is brought up to date with one Spark MERGE of the latest states
+ * ({@link #materialize()}), off the recording path; readers here ({@link #trials}) see the record
+ * exactly (the table's rows, overridden by newer states), SQL readers of {@code trials} see it a
+ * MERGE behind. After a driver crash, {@link #dropUnrecorded} removes history written past what the
+ * recorded states hold, so a resumed study never holds a row twice.
  */
 public final class DeltaResultStore {
     private final SparkSession spark;
     private final String basePath;
+    private KernelAppender kernel;
+    /** Recorded states the {@code trials} table does not have yet, by study and number. */
+    private final Map<String, TrialRow> unmaterialized = new LinkedHashMap<>();
+    /** Where each writer's record sequence starts (the table's highest seq + 1 at its first batch). */
+    private final Map<String, Long> seqBase = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Kernel commits per table since its last compaction. */
+    private final Map<String, Integer> sinceCompaction = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile int compactAfter = COMPACT_AFTER;
+
+    /**
+     * Small files a table gathers before {@link #compactIfDue()} rewrites them with OPTIMIZE: Kernel's
+     * appends do not run Spark's auto compaction, so the store compacts the tables it appends to itself.
+     */
+    static final int COMPACT_AFTER = 50;
 
     public DeltaResultStore(SparkSession spark, String basePath) {
         this.spark = spark;
@@ -41,7 +59,8 @@ public final class DeltaResultStore {
      * an upgrade resumes and its old rows stay readable.
      */
     public void createTables() {
-        for (ResultTables.Table<?> t : List.of(ResultTables.TRIALS_TABLE, ResultTables.EVENTS_TABLE,
+        for (ResultTables.Table<?> t : List.of(ResultTables.TRIALS_TABLE, ResultTables.STATES_TABLE,
+                ResultTables.EVENTS_TABLE,
                 ResultTables.METRICS_TABLE, ResultTables.UNSENT_TABLE, ResultTables.STUDIES_TABLE)) {
             clearInterruptedCreate(path(t.name()));
             DeltaTable table = DeltaTable.createIfNotExists(spark).location(path(t.name())).addColumns(t.schema())
@@ -75,8 +94,9 @@ public final class DeltaResultStore {
     /**
      * Every batch adds a small file to each table; over a long study that is thousands, and every MERGE,
      * resume, status and report reads them all. Delta's auto compaction (a post-commit hook) rewrites them
-     * into one once enough small files have gathered, so the file count stays bounded; the log is
-     * checkpointed every 10 commits (Delta's default), so reading the table replays at most 10 JSON commits.
+     * into one once enough small files have gathered, so the file count stays bounded (on the tables Spark
+     * writes; those Kernel appends to are compacted by {@link #compactIfDue()}); the log is checkpointed every
+     * 10 commits (Delta's default, which Kernel follows too), so reading a table replays at most 10 JSON commits.
      */
     static final Map<String, String> TABLE_PROPERTIES = Map.of("delta.autoOptimize.autoCompact", "true");
 
@@ -129,11 +149,12 @@ public final class DeltaResultStore {
     }
 
     /**
-     * Writes one batch: events and metrics first (a trial row never points at history that is not there
-     * yet), then the trials MERGE. Delta has no transaction across tables, so a batch that fails part way
-     * is retried whole; the appends are idempotent per writer and batch (Delta's {@code txnAppId} /
-     * {@code txnVersion}: a retried append whose version that writer already committed is skipped), and
-     * the MERGE is an upsert of each trial's latest state, so a retry applies every table once.
+     * Records one batch: events and metrics first, then the trials' states (a state never points at history
+     * that is not there yet); the states' commit is the record point. Delta has no transaction across
+     * tables, so a batch that fails part way is retried whole; each append is idempotent per writer and
+     * batch (a SetTransaction of (writer, version) in the commit; a retried append whose version that
+     * writer already committed is skipped), so a retry applies every table once, and a retried batch's
+     * states keep their seq (the writer's base + version).
      *
      * @param writerId unique per writing driver (one per {@code tune} run)
      * @param version increases with every batch that writer sends; the same batch keeps its version on retry
@@ -142,20 +163,103 @@ public final class DeltaResultStore {
         if (version < 0) {
             throw new IllegalArgumentException("batch version must be >= 0, got " + version);
         }
+        long seq = seqBase.computeIfAbsent(writerId, w -> maxSeq() + 1) + version;
+        List<TrialRow> states = latestPerKey(batch.trials()).stream().map(r -> r.withSeq(seq)).toList();
         long t0 = System.nanoTime();
-        append(ResultTables.EVENTS_TABLE, batch.events(), writerId, version);
+        kernel().append(path(ResultTables.EVENTS), ResultTables.EVENTS_TABLE, batch.events(), writerId, version)
+                .ifPresent(v -> commitMade(ResultTables.EVENTS));
         long t1 = System.nanoTime();
-        append(ResultTables.METRICS_TABLE, batch.metrics(), writerId, version);
+        kernel().append(path(ResultTables.METRICS), ResultTables.METRICS_TABLE, batch.metrics(), writerId, version)
+                .ifPresent(v -> commitMade(ResultTables.METRICS));
         long t2 = System.nanoTime();
-        merge(ResultTables.TRIALS_TABLE, latestPerKey(batch.trials()));
+        kernel().append(path(ResultTables.STATES), ResultTables.STATES_TABLE, states, writerId, version)
+                .ifPresent(v -> commitMade(ResultTables.STATES));
+        synchronized (unmaterialized) {
+            for (TrialRow r : states) {
+                unmaterialized.merge(r.study() + "\u0000" + r.number(), r, (a, b) -> b.seq() >= a.seq() ? b : a);
+            }
+        }
         return new WriteTimes((t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
     }
 
     /** How long one batch took per table, in milliseconds. */
-    public record WriteTimes(long events, long metrics, long trials) {
+    public record WriteTimes(long events, long metrics, long states) {
         public long total() {
-            return events + metrics + trials;
+            return events + metrics + states;
         }
+    }
+
+    /**
+     * Brings the {@code trials} table up to the recorded states with one MERGE (a state never replaces a
+     * newer one). Safe to call from another thread than {@link #write}'s; returns how many trials it updated.
+     */
+    public int materialize() {
+        Map<String, TrialRow> todo;
+        synchronized (unmaterialized) {
+            todo = new LinkedHashMap<>(unmaterialized);
+        }
+        if (todo.isEmpty()) {
+            return 0;
+        }
+        DeltaTable.forPath(spark, path(ResultTables.TRIALS)).as("t")
+                .merge(frame(ResultTables.TRIALS_TABLE, todo.values()).as("s"),
+                        ResultTables.TRIALS_TABLE.keyCondition())
+                .whenMatched("t.seq IS NULL OR s.seq >= t.seq").updateAll().whenNotMatched().insertAll().execute();
+        synchronized (unmaterialized) {
+            todo.forEach(unmaterialized::remove); // only the very rows merged: a newer state stays to do
+        }
+        return todo.size();
+    }
+
+    /** Recorded states the {@code trials} table does not show yet. */
+    public int unmaterialized() {
+        synchronized (unmaterialized) {
+            return unmaterialized.size();
+        }
+    }
+
+    /** Lowers the compaction threshold (tests). */
+    void compactAfter(int commits) {
+        this.compactAfter = commits;
+    }
+
+    private void commitMade(String table) {
+        sinceCompaction.merge(table, 1, Integer::sum);
+    }
+
+    /**
+     * Rewrites the small files of each table that gathered {@link #COMPACT_AFTER} appends since its last
+     * compaction into a few large ones (Delta's OPTIMIZE; the appends go on meanwhile: a compaction and a
+     * blind append never conflict). Returns the tables compacted.
+     */
+    public List<String> compactIfDue() {
+        List<String> done = new ArrayList<>();
+        for (String table : List.of(ResultTables.EVENTS, ResultTables.METRICS, ResultTables.STATES,
+                ResultTables.UNSENT)) {
+            int n = sinceCompaction.getOrDefault(table, 0);
+            if (n >= compactAfter) {
+                spark.sql("OPTIMIZE delta.`" + path(table) + "`").collect();
+                sinceCompaction.merge(table, -n, Integer::sum);
+                done.add(table);
+            }
+        }
+        return done;
+    }
+
+    private synchronized KernelAppender kernel() {
+        if (kernel == null) {
+            kernel = new KernelAppender(spark.sparkContext().hadoopConfiguration());
+        }
+        return kernel;
+    }
+
+    /** The highest seq recorded in this store (any study), -1 when none. */
+    private long maxSeq() {
+        if (!tableExists(ResultTables.STATES)) {
+            return -1;
+        }
+        Row r = spark.read().format("delta").load(path(ResultTables.STATES)).agg(functions.max("seq")).head();
+        return r.isNullAt(0) ? -1 : r.getLong(0);
     }
 
     /** A one-off batch (tools, tests): a writer of its own, so it is never taken for a retry. */
@@ -175,20 +279,6 @@ public final class DeltaResultStore {
     private <R extends Record> Dataset<Row> frame(ResultTables.Table<R> table, Collection<R> rows) {
         List<Row> data = rows.stream().map(table::toRow).toList();
         return spark.createDataFrame(data, table.schema()).coalesce(1);
-    }
-
-    private <R extends Record> void append(ResultTables.Table<R> table, Collection<R> rows) {
-        if (!rows.isEmpty()) {
-            frame(table, rows).write().format("delta").mode("append").save(path(table.name()));
-        }
-    }
-
-    private <R extends Record> void append(ResultTables.Table<R> table, Collection<R> rows, String writerId,
-                                           long version) {
-        if (!rows.isEmpty()) {
-            frame(table, rows).write().format("delta").mode("append").option("txnAppId", writerId)
-                    .option("txnVersion", version).save(path(table.name()));
-        }
     }
 
     private <R extends Record> void merge(ResultTables.Table<R> table, Collection<R> rows) {
@@ -255,9 +345,10 @@ public final class DeltaResultStore {
         merge(ResultTables.STUDIES_TABLE, List.of(row));
     }
 
-    /** Keeps what the MLflow tracker could not send (appended once, at the end of a run). */
+    /** Keeps what the MLflow tracker could not send. */
     public void appendUnsent(List<UnsentRow> rows) {
-        append(ResultTables.UNSENT_TABLE, rows);
+        kernel().append(path(ResultTables.UNSENT), ResultTables.UNSENT_TABLE, rows, "unsent-" + java.util.UUID.randomUUID(),
+                0).ifPresent(v -> commitMade(ResultTables.UNSENT));
     }
 
     public List<UnsentRow> unsent(String study) {
@@ -265,16 +356,52 @@ public final class DeltaResultStore {
     }
 
     public boolean exists() {
+        return tableExists(ResultTables.TRIALS);
+    }
+
+    private boolean tableExists(String name) {
         try {
-            Path p = new Path(path(ResultTables.TRIALS));
+            Path p = new Path(path(name));
             return p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(new Path(p, "_delta_log"));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot reach the Delta path " + basePath, e);
         }
     }
 
+    /**
+     * Each trial's latest recorded state: the {@code trials} table's row, or a newer state from
+     * {@code trial_states} the table does not show yet (written by a driver that died before its MERGE,
+     * or by one still running).
+     */
     public List<TrialRow> trials(String study) {
-        return read(ResultTables.TRIALS_TABLE, study, "number");
+        if (!exists()) {
+            return List.of();
+        }
+        Dataset<Row> table = spark.read().format("delta").load(path(ResultTables.TRIALS))
+                .where(functions.col("study").equalTo(study));
+        if (!tableExists(ResultTables.STATES)) { // tables of an earlier version, not opened by `tune` since
+            return table.orderBy("number").collectAsList().stream().map(ResultTables.TRIALS_TABLE::fromRow).toList();
+        }
+        Dataset<Row> states = spark.read().format("delta").load(path(ResultTables.STATES))
+                .where(functions.col("study").equalTo(study));
+        // on a tie the table's row wins: that state is already there
+        org.apache.spark.sql.expressions.WindowSpec latest = org.apache.spark.sql.expressions.Window
+                .partitionBy("number").orderBy(functions.col("seq").desc_nulls_last(), functions.col("_table").desc());
+        Dataset<Row> df = states.withColumn("_table", functions.lit(0))
+                .unionByName(table.withColumn("_table", functions.lit(1)))
+                .withColumn("_rank", functions.row_number().over(latest))
+                .where(functions.col("_rank").equalTo(1)).drop("_rank").orderBy("number");
+        List<TrialRow> out = new ArrayList<>();
+        synchronized (unmaterialized) {
+            for (Row r : df.collectAsList()) {
+                TrialRow t = ResultTables.TRIALS_TABLE.fromRow(r);
+                out.add(t);
+                if (r.getInt(r.fieldIndex("_table")) == 0) { // recorded, not in the table yet: the next MERGE adds it
+                    unmaterialized.putIfAbsent(t.study() + "\u0000" + t.number(), t);
+                }
+            }
+        }
+        return out;
     }
 
     public List<EventRow> events(String study) {

@@ -18,6 +18,8 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class ResultTables {
     public static final String TRIALS = "trials";
+    /** Every recorded state of every trial, appended; {@code trials} is its latest state per trial, kept by MERGE. */
+    public static final String STATES = "trial_states";
     public static final String EVENTS = "trial_events";
     public static final String METRICS = "trial_metrics";
     public static final String UNSENT = "tracking_unsent";
@@ -79,6 +81,8 @@ public final class ResultTables {
     }
 
     public static final Table<TrialRow> TRIALS_TABLE = new Table<>(TRIALS, TrialRow.class, List.of("study", "number"));
+    public static final Table<TrialRow> STATES_TABLE = new Table<>(STATES, TrialRow.class,
+            List.of("study", "number", "seq"));
     public static final Table<EventRow> EVENTS_TABLE = new Table<>(EVENTS, EventRow.class,
             List.of("study", "number", "seq"));
     public static final Table<MetricRow> METRICS_TABLE = new Table<>(METRICS, MetricRow.class,

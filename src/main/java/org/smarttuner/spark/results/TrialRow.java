@@ -8,7 +8,8 @@ import java.util.Map;
  * One row of the {@code trials} table: the latest state of a trial. The JSON columns hold what
  * a resumed study needs to rebuild the trial exactly (internal parameter values and their
  * distributions, intermediate values, attributes); {@code params} is the same as a map of
- * strings for SQL.
+ * strings for SQL. {@code seq} orders a trial's states: the record sequence of the batch that wrote
+ * this state to {@code trial_states} (null in rows written before that table existed).
  */
 public record TrialRow(
         String study,
@@ -30,6 +31,14 @@ public record TrialRow(
         String error,
         String checkpoint,
         String mlflowRunId,
-        Timestamp updated) implements Serializable {
+        Timestamp updated,
+        Long seq) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    /** This state with its place in the study's record (see {@code trial_states}). */
+    public TrialRow withSeq(long s) {
+        return new TrialRow(study, number, state, params, paramsJson, distributionsJson, value, intermediateJson,
+                userAttrsJson, systemAttrsJson, startTime, endTime, durationS, attempts, executor, gpu, error,
+                checkpoint, mlflowRunId, updated, s);
+    }
 }

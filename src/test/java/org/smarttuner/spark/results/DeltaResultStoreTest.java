@@ -2,6 +2,7 @@ package org.smarttuner.spark.results;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,7 +24,7 @@ class DeltaResultStoreTest {
         return new TrialRow("s", n, state, Map.of("learning_rate", "0.001", "optimizer", "adam"),
                 "{\"learning_rate\": 0.001}", "{}", value, "{\"1\": 2.5}", "{}", "{}", t,
                 state.equals("RUNNING") ? null : t, state.equals("RUNNING") ? null : 1.0, 1, "exec-1", "0", null,
-                "/ck/" + n, null, t);
+                "/ck/" + n, null, t, null);
     }
 
     static MetricRow metric(int n, int epoch, double val) {
@@ -60,7 +61,9 @@ class DeltaResultStoreTest {
                 List.of(event(0, 1, "RUNNING", "COMPLETE")),
                 List.of(metric(0, 2, 1.25))));
         List<TrialRow> trials = store.trials("s");
-        assertEquals(trial(0, "COMPLETE", 1.25), trials.get(0), "round trip keeps every column");
+        assertNotNull(trials.get(0).seq());
+        assertEquals(trial(0, "COMPLETE", 1.25).withSeq(trials.get(0).seq()), trials.get(0),
+                "round trip keeps every column");
         assertEquals("RUNNING", trials.get(1).state());
         assertNull(trials.get(1).value());
         assertEquals(2, store.metrics("s").size());
@@ -80,6 +83,7 @@ class DeltaResultStoreTest {
         assertEquals(2, store.metrics("s").size());
         assertEquals(List.of(1, 2), store.metrics("s").stream().map(MetricRow::epoch).toList());
         assertEquals(List.of(), store.trials("other-study"));
+        assertEquals(2, store.materialize());
         assertEquals(2, spark.read().format("delta").load(store.path(ResultTables.TRIALS))
                 .where("params['optimizer'] = 'adam'").count(), "params are queryable as a map in SQL");
     }
@@ -138,30 +142,81 @@ class DeltaResultStoreTest {
     }
 
     /**
-     * A long study appends a small file to each table per batch: the tables are created with Delta's auto
-     * compaction on, so the files a read must open stay few (here with the threshold lowered from Delta's
-     * 50 small files to 3, to see it in a few batches). Without the table property every batch stays a file.
+     * A long study appends a small file to each table per batch: the store compacts a table once it has
+     * gathered enough appends (here 3 instead of 50, to see it in a few batches), so the files a read must
+     * open stay few, and nothing is lost to it. Without the compaction every batch stays a file.
      */
     @Test
     void smallFilesAreCompactedAsTheyGather() {
         SparkSession spark = SparkTestSession.get();
-        String key = "spark.databricks.delta.autoCompact.minNumFiles";
-        spark.conf().set(key, "3");
-        try {
-            DeltaResultStore store = new DeltaResultStore(spark, dir.resolve("delta").toString());
-            store.createTables();
-            for (int seq = 0; seq < 5; seq++) {
-                store.write(new DeltaResultStore.Batch(List.of(), List.of(event(0, seq, null, "RUNNING")), List.of()),
-                        "writer", seq);
-            }
-            long files = io.delta.tables.DeltaTable.forPath(spark, store.path(ResultTables.EVENTS_TABLE.name()))
-                    .detail().select("numFiles").head().getLong(0);
-            assertTrue(files < 4, "5 one-row appends left " + files + " files to read");
-            assertEquals(5, store.events("s").size(), "nothing lost to the compaction");
-            assertEquals("true", io.delta.tables.DeltaTable.forPath(spark, store.path(ResultTables.TRIALS_TABLE.name()))
-                    .detail().select("properties").head().getJavaMap(0).get("delta.autoOptimize.autoCompact"));
-        } finally {
-            spark.conf().unset(key);
+        DeltaResultStore store = new DeltaResultStore(spark, dir.resolve("delta").toString());
+        store.compactAfter(3);
+        store.createTables();
+        List<String> compacted = new java.util.ArrayList<>();
+        for (int seq = 0; seq < 5; seq++) {
+            store.write(new DeltaResultStore.Batch(List.of(), List.of(event(0, seq, null, "RUNNING")), List.of()),
+                    "writer", seq);
+            compacted.addAll(store.compactIfDue());
         }
+        assertEquals(List.of(ResultTables.EVENTS), compacted, "compacted once, after the third append");
+        long files = io.delta.tables.DeltaTable.forPath(spark, store.path(ResultTables.EVENTS_TABLE.name()))
+                .detail().select("numFiles").head().getLong(0);
+        assertTrue(files < 4, "5 one-row appends left " + files + " files to read");
+        assertEquals(5, store.events("s").size(), "nothing lost to the compaction");
+        assertEquals("true", io.delta.tables.DeltaTable.forPath(spark, store.path(ResultTables.TRIALS_TABLE.name()))
+                .detail().select("properties").head().getJavaMap(0).get("delta.autoOptimize.autoCompact"));
+    }
+
+    /**
+     * The record point is a batch's trial states; the {@code trials} table follows by MERGE. Before the
+     * MERGE the store reads the recorded states; a retried batch lands once; a driver that died before its
+     * MERGE leaves states that the next driver's store reads and merges; an older state never replaces a
+     * newer one in the table; a second writer's states come after the first's.
+     */
+    @Test
+    void trialStatesAreTheRecordAndTheTrialsTableFollows() {
+        SparkSession spark = SparkTestSession.get();
+        String base = dir.resolve("delta").toString();
+        DeltaResultStore first = new DeltaResultStore(spark, base);
+        first.createTables();
+        DeltaResultStore.Batch running = new DeltaResultStore.Batch(List.of(trial(0, "RUNNING", null)),
+                List.of(event(0, 0, null, "RUNNING")), List.of());
+        first.write(running, "driver-1", 0);
+        first.write(running, "driver-1", 0); // a retry of the same batch
+        DeltaResultStore.Batch done = new DeltaResultStore.Batch(List.of(trial(0, "COMPLETE", 0.5)),
+                List.of(event(0, 1, "RUNNING", "COMPLETE")), List.of(metric(0, 1, 0.5)));
+        first.write(done, "driver-1", 1);
+        first.write(done, "driver-1", 1);
+        assertEquals(2, spark.read().format("delta").load(first.path(ResultTables.STATES)).count(), "retries land once");
+        assertEquals(2, first.events("s").size());
+        assertEquals(1, first.metrics("s").size());
+        assertEquals(0, spark.read().format("delta").load(first.path(ResultTables.TRIALS)).count(),
+                "not merged yet");
+        assertEquals("COMPLETE", first.trials("s").get(0).state(), "the store reads the record");
+
+        // the driver dies before its MERGE: the next one reads the record and brings the table level
+        DeltaResultStore second = new DeltaResultStore(spark, base);
+        List<TrialRow> seen = second.trials("s");
+        assertEquals(1, seen.size());
+        assertEquals("COMPLETE", seen.get(0).state());
+        assertEquals(1, second.unmaterialized());
+        assertEquals(1, second.materialize());
+        assertEquals(0, second.unmaterialized());
+        TrialRow inTable = ResultTables.TRIALS_TABLE.fromRow(spark.read().format("delta")
+                .load(first.path(ResultTables.TRIALS)).head());
+        assertEquals(seen.get(0), inTable);
+
+        // a second writer's states come after every earlier one, and a late MERGE of an older state (the first
+        // driver, still holding trial 1 RUNNING) never replaces the newer one in the table
+        first.write(new DeltaResultStore.Batch(List.of(trial(1, "RUNNING", null)), List.of(), List.of()),
+                "driver-1", 2);
+        second.write(new DeltaResultStore.Batch(List.of(trial(1, "PRUNED", null)), List.of(), List.of()), "driver-2", 0);
+        List<TrialRow> now = second.trials("s");
+        assertEquals("PRUNED", now.get(1).state());
+        assertTrue(now.get(1).seq() > now.get(0).seq(), now.toString());
+        second.materialize();
+        first.materialize();
+        assertEquals(List.of("COMPLETE", "PRUNED"), spark.read().format("delta").load(first.path(ResultTables.TRIALS))
+                .orderBy("number").collectAsList().stream().map(r -> r.getString(r.fieldIndex("state"))).toList());
     }
 }
