@@ -32,9 +32,7 @@ public final class DeltaStudies {
         }
         List<TrialRow> rows = store.trials(study);
         if (rows.isEmpty()) {
-            List<String> names = spark.read().format("delta").load(store.path(ResultTables.TRIALS))
-                    .select("study").distinct().orderBy("study").collectAsList().stream().map(r -> r.getString(0))
-                    .toList();
+            List<String> names = store.studyNames();
             throw new MissingStudyException("no study named '" + study + "' in the Delta tables at " + deltaPath
                     + "; studies there: " + (names.isEmpty() ? "none" : String.join(", ", names)));
         }

@@ -93,6 +93,12 @@ final class ResultWriter implements AutoCloseable {
     private final Map<String, Map<Integer, FrozenTrial>> mirrorBacklog = new LinkedHashMap<>();
     private final Map<String, List<MetricRow>> metricBacklog = new LinkedHashMap<>();
     private final Map<String, Integer> behind = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Epoch metric rows kept for a mirror that is behind: a mirror that fails for hours (its server down and
+     * its own queue refusing) must not grow the driver's heap; the rows stay in Delta either way.
+     */
+    static final int MAX_METRIC_BACKLOG = 100_000;
+    private final Map<String, Long> droppedMetrics = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile RuntimeException failure;
     /** Set by {@link #abandon()}: nothing more is written or mirrored. */
     private volatile boolean abandoned;
@@ -434,7 +440,17 @@ final class ResultWriter implements AutoCloseable {
             List<MetricRow> metrics = metricBacklog.get(m.name());
             for (Change c : changes) {
                 c.changed().forEach(t -> backlog.put(t.number(), t));
-                metrics.addAll(c.metrics());
+                if (m.wantsMetrics()) {
+                    metrics.addAll(c.metrics());
+                }
+            }
+            if (metrics.size() > MAX_METRIC_BACKLOG) {
+                int drop = metrics.size() - MAX_METRIC_BACKLOG;
+                metrics.subList(0, drop).clear();
+                if (droppedMetrics.merge(m.name(), (long) drop, Long::sum) == drop) {
+                    LOG.warn("mirror {} has been behind for {} epochs' metrics: the oldest are no longer kept for it "
+                            + "(they stay in the Delta table trial_metrics)", m.name(), MAX_METRIC_BACKLOG);
+                }
             }
             if (backlog.isEmpty() && metrics.isEmpty()) {
                 continue;

@@ -109,6 +109,11 @@ public final class SqliteMirror implements StudyMirror {
      * holds what it could not write and writes it itself.
      */
     @Override
+    public boolean wantsMetrics() {
+        return false; // the study file holds intermediate values, which come with the trials
+    }
+
+    @Override
     public synchronized void trialsChanged(List<FrozenTrial> trials, List<MetricRow> newMetrics) {
         for (FrozenTrial t : trials) {
             latest.put(t.number(), t);

@@ -16,6 +16,11 @@ public interface StudyMirror extends AutoCloseable {
     /** Trials whose state changed (their latest state) and the epochs recorded with them. */
     void trialsChanged(List<FrozenTrial> trials, List<MetricRow> newMetrics) throws Exception;
 
+    /** False for a mirror that ignores {@code newMetrics}: the writer then keeps none back for it. */
+    default boolean wantsMetrics() {
+        return true;
+    }
+
     /** Attributes this mirror wants stored with a trial (e.g. its MLflow run id), merged in on the next record. */
     default java.util.Map<String, Object> attributesFor(int trial) {
         return java.util.Map.of();

@@ -164,4 +164,98 @@ class ResultWriterTest {
             mirror.release.countDown();
         }
     }
+    /** A mirror that fails until told otherwise, counting the metric rows it is finally given. */
+    private static final class DownMirror implements StudyMirror {
+        volatile boolean up;
+        final boolean wants;
+        final List<MetricRow> got = new CopyOnWriteArrayList<>();
+
+        DownMirror(boolean wants) {
+            this.wants = wants;
+        }
+
+        @Override
+        public String name() {
+            return "down-" + wants;
+        }
+
+        @Override
+        public boolean wantsMetrics() {
+            return wants;
+        }
+
+        @Override
+        public void trialsChanged(List<FrozenTrial> trials, List<MetricRow> newMetrics) {
+            if (!up) {
+                throw new IllegalStateException("server down");
+            }
+            got.addAll(newMetrics);
+        }
+    }
+
+    /**
+     * A mirror that stays down keeps at most {@link ResultWriter#MAX_METRIC_BACKLOG} epochs' metrics in the
+     * driver (the newest; the rest stay in Delta); a mirror that ignores metrics keeps none.
+     */
+    @Test
+    void aMirrorThatStaysDownHoldsABoundedMetricBacklog() throws Exception {
+        DownMirror down = new DownMirror(true);
+        DownMirror ignores = new DownMirror(false);
+        int perChange = 30_000;
+        try (ResultWriter w = new ResultWriter((batch, id, version) -> { }, List.of(down, ignores),
+                Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+            for (int c = 0; c < 5; c++) {
+                FrozenTrial t = FrozenTrial.create(c, TrialState.RUNNING, Optional.empty());
+                List<MetricRow> rows = new java.util.ArrayList<>();
+                for (int e = 0; e < perChange; e++) {
+                    rows.add(new MetricRow("s", c, 0, e + 1, 1.0, 1.0, 1.0, 0.1, 0.5, null, null, null, null, null,
+                            null, null, null, new java.sql.Timestamp(0)));
+                }
+                w.submit(new ResultWriter.Change(List.of(TrialCodec.toRow("s", t, Instant.now())), List.of(), rows,
+                        List.of(t), at -> { }));
+                w.flush();
+            }
+            down.up = true;
+            ignores.up = true;
+            w.submit(change(9, new CountDownLatch(1)));
+            w.flush();
+        }
+        assertEquals(ResultWriter.MAX_METRIC_BACKLOG, down.got.size());
+        assertEquals(4, down.got.get(down.got.size() - 1).number(), "the newest rows are kept");
+        assertEquals(0, ignores.got.size());
+    }
+
+    /**
+     * The views (the trials table's MERGE) follow the record on their own thread: a slow MERGE never holds up
+     * recording, a failing one is retried and never fails the study, and a flush waits for them.
+     */
+    @Test
+    void theViewsFollowTheRecordOffItsPath() throws Exception {
+        CountDownLatch mergeEntered = new CountDownLatch(1);
+        CountDownLatch mergeRelease = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        ResultWriter.Materializer slowThenFailingOnce = () -> {
+            int n = calls.incrementAndGet();
+            if (n == 1) {
+                mergeEntered.countDown();
+                mergeRelease.await(2, TimeUnit.MINUTES);
+            } else if (n == 2) {
+                throw new IllegalStateException("MERGE conflict");
+            }
+        };
+        try (ResultWriter w = new ResultWriter((batch, id, version) -> { }, slowThenFailingOnce, List.of(),
+                Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+            CountDownLatch first = new CountDownLatch(1);
+            w.submit(change(0, first));
+            assertTrue(mergeEntered.await(1, TimeUnit.MINUTES), "the first batch is merged");
+            CountDownLatch second = new CountDownLatch(1);
+            w.submit(change(1, second));
+            assertTrue(second.await(1, TimeUnit.MINUTES), "recorded while the MERGE hangs");
+            assertTrue(!w.viewsCurrent());
+            mergeRelease.countDown();
+            w.flush(); // waits through the failed MERGE and its retry
+            assertTrue(w.viewsCurrent());
+            assertEquals(3, calls.get());
+        }
+    }
 }

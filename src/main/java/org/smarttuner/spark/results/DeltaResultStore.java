@@ -368,6 +368,18 @@ public final class DeltaResultStore {
         }
     }
 
+    /** The studies recorded here, sorted. */
+    public List<String> studyNames() {
+        if (!exists()) {
+            return List.of();
+        }
+        Dataset<Row> names = spark.read().format("delta").load(path(ResultTables.TRIALS)).select("study");
+        if (tableExists(ResultTables.STATES)) {
+            names = names.union(spark.read().format("delta").load(path(ResultTables.STATES)).select("study"));
+        }
+        return names.distinct().orderBy("study").collectAsList().stream().map(r -> r.getString(0)).toList();
+    }
+
     /**
      * Each trial's latest recorded state: the {@code trials} table's row, or a newer state from
      * {@code trial_states} the table does not show yet (written by a driver that died before its MERGE,
