@@ -89,7 +89,15 @@ final class ResultWriter implements AutoCloseable {
     private long viewsRequested;
     private long viewsDone;
     private boolean viewsStop;
+    /** A flush waits for the views: the next MERGE starts at once rather than after the interval. */
+    private boolean viewsUrgent;
     private final Object viewsLock = new Object();
+    /**
+     * The least time between two starts of the views' MERGE: the trials table follows the record within
+     * about this, and a busy driver spends its cores on recording rather than on re-merging every batch.
+     */
+    static final Duration VIEWS_INTERVAL = Duration.ofSeconds(10);
+    private final Duration viewsInterval;
     private final Map<String, Map<Integer, FrozenTrial>> mirrorBacklog = new LinkedHashMap<>();
     private final Map<String, List<MetricRow>> metricBacklog = new LinkedHashMap<>();
     private final Map<String, Integer> behind = new java.util.concurrent.ConcurrentHashMap<>();
@@ -108,21 +116,25 @@ final class ResultWriter implements AutoCloseable {
         this(store::write, () -> {
             store.materialize();
             store.compactIfDue();
-        }, mirrors, maxRetry, maxRetry.plusMinutes(5));
+        }, Duration.ZERO, mirrors, maxRetry, maxRetry.plusMinutes(5));
     }
 
     ResultWriter(Sink store, List<StudyMirror> mirrors, Duration maxRetry, Duration flushBound) {
-        this(store, () -> { }, mirrors, maxRetry, flushBound);
+        this(store, () -> { }, Duration.ZERO, mirrors, maxRetry, flushBound);
     }
 
     /**
      * @param maxRetry how long a failing batch is retried before the writer gives up
      * @param flushBound how long {@link #flush()} waits before it fails the study
      */
-    ResultWriter(Sink store, Materializer materializer, List<StudyMirror> mirrors, Duration maxRetry,
-                 Duration flushBound) {
+    /**
+     * @param viewsInterval the least time between two starts of {@code materializer} (a flush does not wait it)
+     */
+    ResultWriter(Sink store, Materializer materializer, Duration viewsInterval, List<StudyMirror> mirrors,
+                 Duration maxRetry, Duration flushBound) {
         this.store = store;
         this.materializer = materializer;
+        this.viewsInterval = viewsInterval;
         this.flushBound = flushBound;
         this.mirrors = List.copyOf(mirrors);
         this.maxRetry = maxRetry;
@@ -208,6 +220,8 @@ final class ResultWriter implements AutoCloseable {
     private void awaitViews(long deadline) {
         synchronized (viewsLock) {
             long target = viewsRequested;
+            viewsUrgent = true;
+            viewsLock.notifyAll();
             while (viewsDone < target && materializerThread.isAlive() && System.nanoTime() < deadline) {
                 try {
                     viewsLock.wait(200);
@@ -233,12 +247,18 @@ final class ResultWriter implements AutoCloseable {
 
     private void materializerLoop() {
         long delay = 1000;
+        long lastStart = System.nanoTime() - viewsInterval.toNanos();
         while (true) {
             long target;
+            boolean urgent;
             synchronized (viewsLock) {
                 try {
                     while (viewsDone >= viewsRequested && !viewsStop) {
                         viewsLock.wait();
+                    }
+                    long next;
+                    while (!viewsStop && !viewsUrgent && (next = lastStart + viewsInterval.toNanos() - System.nanoTime()) > 0) {
+                        viewsLock.wait(Math.max(1, next / 1_000_000));
                     }
                 } catch (InterruptedException e) {
                     return;
@@ -247,7 +267,10 @@ final class ResultWriter implements AutoCloseable {
                     return; // stopping, and nothing left to do
                 }
                 target = viewsRequested;
+                urgent = viewsUrgent;
+                viewsUrgent = false;
             }
+            lastStart = System.nanoTime();
             try {
                 materializer.materialize();
                 synchronized (viewsLock) {
@@ -259,6 +282,7 @@ final class ResultWriter implements AutoCloseable {
                 boolean stopping;
                 synchronized (viewsLock) {
                     stopping = viewsStop;
+                    viewsUrgent |= urgent; // a flush waiting for this run waits for its retry, not the interval
                 }
                 LOG.warn("the trials table could not be brought up to the recorded states ({}); {}", e.toString(),
                         stopping ? "the next run of the study does it" : "retrying in " + delay + " ms");

@@ -183,7 +183,7 @@ public final class TuneJob {
                 if (watch != null && merged > 0) {
                     watch.materialized((System.nanoTime() - t0) / 1_000_000);
                 }
-            }, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
+            }, ResultWriter.VIEWS_INTERVAL, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
             executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
                     config.execution().gpusPerTrial());
             open();

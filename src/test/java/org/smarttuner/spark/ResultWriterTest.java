@@ -243,8 +243,8 @@ class ResultWriterTest {
                 throw new IllegalStateException("MERGE conflict");
             }
         };
-        try (ResultWriter w = new ResultWriter((batch, id, version) -> { }, slowThenFailingOnce, List.of(),
-                Duration.ofMinutes(1), Duration.ofMinutes(1))) {
+        try (ResultWriter w = new ResultWriter((batch, id, version) -> { }, slowThenFailingOnce, Duration.ofHours(1),
+                List.of(), Duration.ofMinutes(1), Duration.ofMinutes(1))) {
             CountDownLatch first = new CountDownLatch(1);
             w.submit(change(0, first));
             assertTrue(mergeEntered.await(1, TimeUnit.MINUTES), "the first batch is merged");
@@ -253,7 +253,7 @@ class ResultWriterTest {
             assertTrue(second.await(1, TimeUnit.MINUTES), "recorded while the MERGE hangs");
             assertTrue(!w.viewsCurrent());
             mergeRelease.countDown();
-            w.flush(); // waits through the failed MERGE and its retry
+            w.flush(); // waits through the failed MERGE and its retry, not the hour between MERGEs
             assertTrue(w.viewsCurrent());
             assertEquals(3, calls.get());
         }
