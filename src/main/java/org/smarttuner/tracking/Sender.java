@@ -228,6 +228,10 @@ final class Sender implements Runnable {
                 s.runId().complete(Optional.empty());
                 return;
             }
+            if (state.ended && s.attachOnly()) {
+                // Entries an earlier run kept as unsent are sent again: they are not on the ended run.
+                state.ended = false;
+            }
             if (!state.ended) {
                 logRunData(state, s);
             }
@@ -305,7 +309,6 @@ final class Sender implements Runnable {
             boolean running = "RUNNING".equals(r.status());
             if (s.mode() == Op.Mode.ENDED_CHECK && !running) {
                 state.ended = true; // one call: nothing more for a run that has ended
-                state.finished();
                 return state;
             }
             for (String key : r.metricKeys()) {

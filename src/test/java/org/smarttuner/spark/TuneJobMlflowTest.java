@@ -48,13 +48,9 @@ class TuneJobMlflowTest {
         return new ConfigLoader(k -> null, dir).loadText(yaml, "test.yaml", List.of(), Map.of());
     }
 
-    StudyMirror mirror(TunerConfig c) {
-        var m = c.output().mlflow();
-        List<UnsentItem> overflow = Collections.synchronizedList(new ArrayList<>());
-        return new MlflowMirror(Trackers.open(m.trackingUri(), m.experiment(), m.flushTimeout(), m.queueCapacity(),
-                Map.of(), overflow::add), new StudyInfo(c.study().name(), Map.of("study.n_trials", 4), "random", "asha",
-                "hash", "test", Optional.empty()), StudyFactory.direction(c.study()), m.flushTimeout(),
-                new DeltaResultStore(SparkTestSession.get(), c.output().deltaPath()), overflow);
+    MlflowMirror mirror(TunerConfig c) {
+        return MlflowMirror.open(c, SparkTestSession.get(), new StudyInfo(c.study().name(), Map.of("study.n_trials", 4),
+                "random", "asha", "hash", "test", Optional.empty()), Map.of());
     }
 
     @Test
