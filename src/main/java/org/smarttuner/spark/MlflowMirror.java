@@ -75,6 +75,8 @@ public final class MlflowMirror implements StudyMirror {
     private List<UnsentRow> resend = List.of();
     private boolean resent;
     private boolean opened;
+    /** Trials earlier drivers recorded: only these can have been finished without MLflow hearing of it. */
+    private Set<Integer> earlier = Set.of();
     private Double best;
     private boolean studyFailed;
     private TrackingReport report;
@@ -127,11 +129,12 @@ public final class MlflowMirror implements StudyMirror {
     }
 
     @Override
-    public synchronized void studyOpened(String studyId, boolean olderThanId) {
+    public synchronized void studyOpened(String studyId, boolean olderThanId, Set<Integer> recordedBefore) {
         if (opened) {
             throw new IllegalStateException("the MLflow mirror of study " + study + " was opened already");
         }
         opened = true;
+        earlier = Set.copyOf(recordedBefore);
         tracker.studyStarted(info.withStudyId(studyId, olderThanId));
         if (!(tracker instanceof NoopTracker)) {
             try {
@@ -181,13 +184,15 @@ public final class MlflowMirror implements StudyMirror {
                 noteBest(t);
                 continue;
             }
-            if (t.state().isFinished()) {
+            boolean before = earlier.contains(n);
+            boolean endedBefore = before && t.state().isFinished();
+            if (endedBefore) {
                 checkedOnly.add(n);
             }
-            CompletableFuture<Optional<String>> id = t.state().isFinished()
+            CompletableFuture<Optional<String>> id = endedBefore
                     ? tracker.trialEndedBefore(n, t.params(), kept) : tracker.trialStarted(n, t.params(), kept);
             pending.add(id.thenAccept(i -> i.ifPresent(x -> runIds.put(n, x))));
-            if (t.state().isFinished() || TrialCodec.epochsDone(t) > 0) {
+            if (before) {
                 resync.add(n); // recorded by an earlier driver: its run may lack epochs Delta has
             }
         }

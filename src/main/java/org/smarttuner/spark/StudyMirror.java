@@ -40,9 +40,10 @@ public interface StudyMirror extends AutoCloseable {
 
     /**
      * The study is open: {@code studyId} is its own id (see {@link StudyIdentity#STUDY_ID}); {@code olderThanId}
-     * when the study was started before ids existed. Called once, before the first {@link #trialsChanged}.
+     * when the study was started before ids existed; {@code recordedBefore} the trials earlier drivers recorded
+     * in Delta. Called once, before the first {@link #trialsChanged}.
      */
-    default void studyOpened(String studyId, boolean olderThanId) {
+    default void studyOpened(String studyId, boolean olderThanId, java.util.Set<Integer> recordedBefore) {
     }
 
     /** Whether this mirror shows each trial's rung artifacts (so executors should make them). */

@@ -187,10 +187,8 @@ public final class TuneJob {
             writer.flush();
             syncMirrorAttributes();
             // Issue #8: the study's HTML report; a failure is logged as a warning and never fails the study.
-            // Without output.report_path, a study tracked in MLflow still gets its report there (kept locally).
-            Optional<String> reportPath = config.output().reportPath().or(() -> rungArtifacts >= 0
-                    ? Optional.of(TrialArtifacts.studyDir(config).resolve("report.html").toString()) : Optional.empty());
-            Optional<java.nio.file.Path> report = reportPath.flatMap(p -> StudyReports.writeQuietly(
+            // ... and on the study's MLflow run (mirrors that show it get a local copy).
+            Optional<java.nio.file.Path> report = config.output().reportPath().flatMap(p -> StudyReports.writeQuietly(
                     config, spark.sparkContext().hadoopConfiguration(), study, p));
             report.ifPresent(p -> mirrors.forEach(m -> quietly("giving the report to mirror " + m.name(),
                     () -> m.studyReport(p))));
@@ -316,8 +314,9 @@ public final class TuneJob {
         // A rerun with another metric, search space, model, training or data would mix two studies: refused.
         StudyIdentity.Opened opened = StudyIdentity.check(store, config, spark.sparkContext().hadoopConfiguration(),
                 !rows.isEmpty());
+        java.util.Set<Integer> recordedBefore = java.util.Set.copyOf(rows.stream().map(TrialRow::number).toList());
         for (StudyMirror m : mirrors) {
-            m.studyOpened(opened.studyId(), opened.olderThanId());
+            m.studyOpened(opened.studyId(), opened.olderThanId(), recordedBefore);
         }
         // A driver killed between a batch's appends and its trials MERGE left history the trials table does not
         // record (even for a trial it does not hold yet): drop it before anything is asked or continued.

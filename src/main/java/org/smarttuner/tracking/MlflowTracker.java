@@ -294,7 +294,7 @@ public final class MlflowTracker implements StudyTracker {
                     + (sender.lastError().isEmpty() ? "" : " (last error: " + sender.lastError() + ")");
             unsent.addAll(thread.isAlive() ? leftoversUnfiltered(left, why) : sender.leftovers(left, why));
         }
-        report = new TrackingReport(sender.sent(), unsent, overflowed.get() + sender.refusedDropped());
+        report = new TrackingReport(sender.sent(), unsent, overflowed.get() + sender.refusedDropped(), api.requests());
         if (report.complete()) {
             LOG.info("{}", report.summary());
         } else {
