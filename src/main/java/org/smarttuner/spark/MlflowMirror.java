@@ -196,6 +196,11 @@ public final class MlflowMirror implements StudyMirror {
                 resync.add(n); // recorded by an earlier driver: its run may lack epochs Delta has
             }
         }
+        if (!resent && !resend.isEmpty()) {
+            // Before anything else for these runs, and before any run's end: a run takes its entries in order.
+            resent = true;
+            resendEarlier();
+        }
         if (!resync.isEmpty()) {
             for (MetricRow m : store.metrics(study)) {
                 if (resync.contains(m.number())) {
@@ -233,10 +238,6 @@ public final class MlflowMirror implements StudyMirror {
                             synced.add(n);
                         }
                     }));
-        }
-        if (!resent && !resend.isEmpty()) {
-            resent = true;
-            resendEarlier();
         }
         pending.removeIf(CompletableFuture::isDone);
     }

@@ -23,6 +23,8 @@ final class RunState {
      * sent before its end (the sender keeps order), so nothing more is sent to it.
      */
     boolean ended;
+    /** The metric keys an ended run had when it was found (their steps are read only if it takes more). */
+    java.util.List<String> endedMetricKeys = java.util.List.of();
 
     private RunState(String runId, String artifactUri, Optional<String> failure) {
         this.runId = runId;

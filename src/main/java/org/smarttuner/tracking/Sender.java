@@ -229,7 +229,11 @@ final class Sender implements Runnable {
                 return;
             }
             if (state.ended && s.attachOnly()) {
-                // Entries an earlier run kept as unsent are sent again: they are not on the ended run.
+                // Entries an earlier run kept as unsent are sent again: they are not on the ended run. What it has
+                // is read first, so nothing is logged twice.
+                for (String key : state.endedMetricKeys) {
+                    state.addSteps(key, api.loggedSteps(state.runId, key));
+                }
                 state.ended = false;
             }
             if (!state.ended) {
@@ -309,6 +313,7 @@ final class Sender implements Runnable {
             boolean running = "RUNNING".equals(r.status());
             if (s.mode() == Op.Mode.ENDED_CHECK && !running) {
                 state.ended = true; // one call: nothing more for a run that has ended
+                state.endedMetricKeys = List.copyOf(r.metricKeys());
                 return state;
             }
             for (String key : r.metricKeys()) {

@@ -191,6 +191,34 @@ class TrackerResumeTest {
     }
 
     @Test
+    void keptEntriesSentAgainToARunThatHasEndedAreNotLoggedTwice() throws Exception {
+        try (FakeMlflowServer server = FakeMlflowServer.start()) {
+            MlflowTracker first = fixture.start(server);
+            id(first.studyStarted(study("s", "small", "id", false)));
+            String run = oneTrial(first, 0);
+            first.close(Duration.ofSeconds(20));
+
+            long ts = 1_700_000_000_000L;
+            MlflowTracker resumed = fixture.start(server);
+            id(resumed.studyStarted(study("s", "small", "id", false)));
+            resumed.trialEndedBefore(0, params(0), Optional.of(run));
+            // one step the run has (an earlier resend that was cut short), one it lacks
+            resumed.resend(List.of(new UnsentItem("s", OptionalInt.of(0), Optional.empty(), UnsentItem.Kind.METRIC,
+                    "val_loss", "9.0", OptionalLong.of(1), ts, "queue full"), new UnsentItem("s", OptionalInt.of(0),
+                    Optional.empty(), UnsentItem.Kind.METRIC, "val_loss", "0.125", OptionalLong.of(4), ts, "queue full")));
+            for (int step = 1; step <= 4; step++) {
+                resumed.epochMetrics(0, step, epoch(0, step));
+            }
+            resumed.trialFinished(0, TrialOutcome.COMPLETE, OptionalDouble.of(0.5), Optional.empty());
+            assertTrue(resumed.close(Duration.ofSeconds(20)).complete());
+            List<Long> steps = server.run(run).history("val_loss").stream().map(FakeMlflowServer.Metric::step).toList();
+            assertEquals(List.of(1L, 2L, 3L, 4L), steps.stream().sorted().toList(), "each step once: " + steps);
+            assertEquals(0.125, server.run(run).history("val_loss").stream().filter(m -> m.step() == 4).findFirst()
+                    .orElseThrow().value());
+        }
+    }
+
+    @Test
     void anArtifactPathThatClimbsOutIsRefused() throws Exception {
         try (FakeMlflowServer server = FakeMlflowServer.start()) {
             MlflowTracker t = fixture.start(server);
