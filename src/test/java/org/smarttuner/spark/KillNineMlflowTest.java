@@ -41,7 +41,7 @@ class KillNineMlflowTest {
                 study:
                   name: km
                   metric: val_loss
-                  n_trials: 12
+                  n_trials: 30
                   sampler: {type: random, seed: 3}
                   pruner: {type: asha, min_resource: 2, reduction_factor: 3}
                 search_space:
@@ -72,7 +72,8 @@ class KillNineMlflowTest {
         try (FakeMlflowServer server = FakeMlflowServer.startDown()) {
             Path config = config(server.uri(), 10);
             DeltaResultStore store = new DeltaResultStore(SparkTestSession.get(), dir.resolve("delta").toString());
-            Process first = driver(config, 1500, "first.log");
+            // Slow segments: the kill comes while the study runs, long before its end would close the tracker.
+            Process first = driver(config, 5000, "first.log");
             List<UnsentRow> kept = List.of();
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
             while (System.nanoTime() < deadline) {
@@ -102,7 +103,7 @@ class KillNineMlflowTest {
             assertEquals(0, rerun.exitValue(), log("rerun.log"));
 
             List<TrialRow> rows = store.trials("km");
-            assertEquals(12, rows.size());
+            assertEquals(30, rows.size());
             List<MetricRow> metrics = store.metrics("km");
             List<FakeMlflowServer.Run> parents = server.runs().stream().filter(r -> r.parentRunId().isEmpty()).toList();
             assertEquals(1, parents.size(), server.runs().toString());
