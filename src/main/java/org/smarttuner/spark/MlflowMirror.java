@@ -168,6 +168,9 @@ public final class MlflowMirror implements StudyMirror {
         if (!opened) {
             throw new IllegalStateException("the MLflow mirror of study " + study + " got trials before studyOpened");
         }
+        if (tracker instanceof NoopTracker) {
+            return; // tracking is off: nothing to send, and no Delta read to find it
+        }
         Set<Integer> resync = new HashSet<>();
         for (FrozenTrial t : trials) {
             if (t.state() == TrialState.WAITING || !seen.add(t.number())) {
