@@ -25,6 +25,7 @@ import org.smarttuner.cli.bench.DriverRow;
 import org.smarttuner.config.TunerConfig;
 import org.smarttuner.spark.BenchWork;
 import org.smarttuner.spark.DriverWatch;
+import org.smarttuner.spark.MlflowMirror;
 import org.smarttuner.spark.Sessions;
 import org.smarttuner.spark.StudyMirror;
 import org.smarttuner.spark.StudySummary;
@@ -119,12 +120,18 @@ final class BenchDriverCommand implements Callable<Integer> {
         report(out, job, watch, start, previous);
         out.println(summary.describe(config.study().metric()));
         long resumeStart = System.nanoTime();
-        TuneJob again = new TuneJob(config, spark, new BenchWork(segment.toMillis()), mirrors(config, spark),
+        List<StudyMirror> resumeMirrors = mirrors(config, spark);
+        TuneJob again = new TuneJob(config, spark, new BenchWork(segment.toMillis()), resumeMirrors,
                 Clock.systemUTC());
         StudySummary resumed = again.run();
+        long resumedTrials = resumed.counts().values().stream().mapToLong(Long::longValue).sum();
         out.printf(Locale.ROOT, "resume of the finished study (%d trials): %.1f s from a new TuneJob to its summary%n",
-                resumed.counts().values().stream().mapToLong(Long::longValue).sum(),
-                (System.nanoTime() - resumeStart) / 1e9);
+                resumedTrials, (System.nanoTime() - resumeStart) / 1e9);
+        // Issue #18: MLflow's traffic on resume (the study's own run costs a few calls; a finished trial none).
+        resumeMirrors.stream().filter(m -> m instanceof MlflowMirror).map(m -> (MlflowMirror) m).findFirst()
+                .flatMap(MlflowMirror::report).ifPresent(r -> out.printf(Locale.ROOT, "MLflow during the resume: %d "
+                        + "REST calls in all, %.3f per resumed trial%n", r.requests(),
+                        r.requests() / (double) Math.max(1, resumedTrials)));
         out.flush();
         return Main.OK;
     }

@@ -1,7 +1,6 @@
 package org.smarttuner.cli;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
@@ -11,11 +10,7 @@ import org.smarttuner.config.TunerConfig;
 import org.smarttuner.spark.MlflowMirror;
 import org.smarttuner.spark.SqliteMirror;
 import org.smarttuner.spark.StudyMirror;
-import org.smarttuner.spark.results.DeltaResultStore;
 import org.smarttuner.tracking.StudyInfo;
-import org.smarttuner.tracking.StudyTracker;
-import org.smarttuner.tracking.Trackers;
-import org.smarttuner.tracking.UnsentItem;
 import org.smarttuner.tts.data.FeatureCache;
 
 /** The mirrors a study keeps besides Delta, from the configuration. */
@@ -38,13 +33,8 @@ final class Mirrors {
     }
 
     private static void openMlflow(TunerConfig config, SparkSession spark, List<StudyMirror> mirrors) {
-        var m = config.output().mlflow();
-        List<UnsentItem> overflow = Collections.synchronizedList(new ArrayList<>());
-        StudyTracker tracker = Trackers.open(m.trackingUri(), m.experiment(), m.flushTimeout(), m.queueCapacity(),
-                System.getenv(), overflow::add);
         StudyInfo info = studyInfo(config, spark.sparkContext().hadoopConfiguration());
-        mirrors.add(new MlflowMirror(tracker, info, StudyFactory.direction(config.study()), m.flushTimeout(),
-                new DeltaResultStore(spark, config.output().deltaPath()), overflow));
+        mirrors.add(MlflowMirror.open(config, spark, info, System.getenv()));
     }
 
     /** What the study's MLflow parent run records: the flattened config (URL passwords masked) as params. */

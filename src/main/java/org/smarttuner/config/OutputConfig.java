@@ -12,9 +12,24 @@ public record OutputConfig(
         Optional<String> reportPath,
         MlflowConfig mlflow) {
 
-    /** MLflow tracking; no URI here and none in MLFLOW_TRACKING_URI means tracking is off. */
+    /**
+     * MLflow tracking; no URI here and none in MLFLOW_TRACKING_URI means tracking is off.
+     *
+     * @param rungArtifacts          upload each trial's alignment images (and spoken sample) at every rung
+     * @param spokenSampleIterations Griffin-Lim iterations of the spoken sample at each rung; 0: no sample
+     */
     public record MlflowConfig(Optional<String> trackingUri, String experiment, Duration flushTimeout,
-                               int queueCapacity) {
+                               int queueCapacity, boolean rungArtifacts, int spokenSampleIterations) {
+        public MlflowConfig(Optional<String> trackingUri, String experiment, Duration flushTimeout,
+                            int queueCapacity) {
+            this(trackingUri, experiment, flushTimeout, queueCapacity, true, DEFAULT_SPOKEN_SAMPLE_ITERATIONS);
+        }
+
+        /** What {@code SegmentRequest.rungArtifacts} gets: -1 nothing, 0 images, more: images and a WAV. */
+        public int rungArtifactSetting() {
+            return rungArtifacts ? spokenSampleIterations : -1;
+        }
+
         static MlflowConfig read(ConfigReader r) {
             Optional<String> uri = r.optString("tracking_uri").map(String::trim).filter(s -> !s.isEmpty());
             uri.ifPresent(u -> {
@@ -34,9 +49,15 @@ public record OutputConfig(
             String experiment = r.string("experiment", "smart-tuner");
             Duration flush = r.duration("flush_timeout", Duration.ofSeconds(60));
             int capacity = r.intValue("queue_capacity", 10_000, Range.closed(10, 10_000_000));
-            return new MlflowConfig(uri, experiment, flush, capacity);
+            boolean artifacts = r.bool("rung_artifacts", true);
+            int iterations = r.intValue("spoken_sample_iterations", DEFAULT_SPOKEN_SAMPLE_ITERATIONS,
+                    Range.closed(0, 1000));
+            return new MlflowConfig(uri, experiment, flush, capacity, artifacts, iterations);
         }
     }
+
+    /** Griffin-Lim iterations of a rung's spoken sample (see README: cost per rung on a CPU). */
+    public static final int DEFAULT_SPOKEN_SAMPLE_ITERATIONS = 32;
 
     static OutputConfig read(ConfigReader r, PathResolver paths) {
         String dir = r.string("dir", "work");

@@ -28,8 +28,22 @@ public record SegmentOutcome(
         String gpu,
         long taskStartMillis,
         long taskEndMillis,
-        String damagedCheckpoint) implements Serializable {
-    private static final long serialVersionUID = 2L;
+        String damagedCheckpoint,
+        TrialArtifacts artifacts) implements Serializable {
+    private static final long serialVersionUID = 3L;
+
+    /** An outcome without rung artifacts. */
+    public SegmentOutcome(String study, int number, int segment, List<EpochStats> epochs, String checkpoint,
+            String failure, String error, String executorId, String host, String gpu, long taskStartMillis,
+            long taskEndMillis, String damagedCheckpoint) {
+        this(study, number, segment, epochs, checkpoint, failure, error, executorId, host, gpu, taskStartMillis,
+                taskEndMillis, damagedCheckpoint, null);
+    }
+
+    /** The images and spoken sample of the segment's last epoch, when the request asked for them. */
+    public Optional<TrialArtifacts> rungArtifacts() {
+        return Optional.ofNullable(artifacts);
+    }
 
     public SegmentOutcome {
         epochs = List.copyOf(epochs);

@@ -15,6 +15,10 @@ import org.smarttuner.tts.train.TrainingSettings;
  * sampled parameters ({@code params} is kept for logging). {@code stopAt}, when set, is the study's
  * target: the executor ends the segment after the first epoch that reaches it and writes the
  * checkpoint for that epoch ({@link #checkpointOut(int)}).
+ *
+ * <p>{@code rungArtifacts}: what the executor returns for people to look at (the alignment images and the
+ * spoken sample of the segment's last epoch, see {@link TrialArtifacts}): -1 nothing, 0 the images only,
+ * more the images and a WAV made with that many Griffin-Lim iterations.
  */
 public record SegmentRequest(
         String study,
@@ -31,8 +35,24 @@ public record SegmentRequest(
         String checkpointDir,
         int gpus,
         String device,
-        TargetStop stopAt) implements Serializable {
+        TargetStop stopAt,
+        int rungArtifacts) implements Serializable {
     private static final long serialVersionUID = 1L;
+
+    public SegmentRequest {
+        if (rungArtifacts < -1) {
+            throw new IllegalArgumentException("rungArtifacts is -1 (none), 0 (images) or Griffin-Lim iterations, got "
+                    + rungArtifacts);
+        }
+    }
+
+    /** A request that returns no rung artifacts. */
+    public SegmentRequest(String study, int number, int segment, int attempt, Map<String, Object> params,
+            ModelSettings model, TrainingSettings training, DataSettings data, int fromEpoch, int toEpoch,
+            String checkpointIn, String checkpointDir, int gpus, String device, TargetStop stopAt) {
+        this(study, number, segment, attempt, params, model, training, data, fromEpoch, toEpoch, checkpointIn,
+                checkpointDir, gpus, device, stopAt, -1);
+    }
 
     /** A request without a target: the segment trains all its epochs. */
     public SegmentRequest(String study, int number, int segment, int attempt, Map<String, Object> params,

@@ -51,6 +51,21 @@ public final class StudyIdentity {
     /** Compatible changes worth a line in the log. */
     private static final List<String> NOTED = List.of("study.sampler.", "study.pruner.");
     public static final String DATA_CONTENT = "data.content";
+    /**
+     * The study's own id, made when the study is first recorded and kept in its {@code studies} row: MLflow
+     * runs are tied to the study by it, so a new study that reuses a name (another output folder, a study
+     * made anew) never takes the runs of the old one.
+     */
+    public static final String STUDY_ID = "smarttuner.study_id";
+    /** Set in the row of a study that got its id after it started (recorded before ids existed). */
+    static final String ID_ADDED_LATER = "smarttuner.study_id_added_later";
+
+    /**
+     * What {@link #check} found: the study's id, and whether the study is older than its id (its MLflow
+     * parent run may carry only its name, so a resume may look for it by name as well).
+     */
+    public record Opened(String studyId, boolean olderThanId) {
+    }
 
     private StudyIdentity() {
     }
@@ -161,9 +176,10 @@ public final class StudyIdentity {
      * Records the definition of a new study, or checks a rerun's against the recorded one. The caller
      * holds the study's lease.
      *
+     * @return the study's id (made now for a new study, or for one recorded before ids)
      * @throws ConfigException naming every changed defining key
      */
-    public static void check(DeltaResultStore store, TunerConfig config, Configuration hadoop, boolean hasTrials) {
+    public static Opened check(DeltaResultStore store, TunerConfig config, Configuration hadoop, boolean hasTrials) {
         String name = config.study().name();
         SortedMap<String, String> now = of(config, hadoop);
         SortedMap<String, String> withNoted = recorded(config, hadoop);
@@ -172,9 +188,12 @@ public final class StudyIdentity {
             if (hasTrials) {
                 LOG.info("Study {}: started before study definitions were recorded; its definition is recorded now and "
                         + "checked on later runs", name);
+                withNoted.put(ID_ADDED_LATER, "true");
             }
+            String id = newId();
+            withNoted.put(STUDY_ID, id);
             store.recordDefinition(new StudyRow(name, withNoted, java.sql.Timestamp.from(Instant.now())));
-            return;
+            return new Opened(id, hasTrials);
         }
         Map<String, String> before = recorded.get().definition();
         List<ConfigError> errors = new ArrayList<>();
@@ -205,8 +224,23 @@ public final class StudyIdentity {
                         + "pruned by the old setting", name, e.getKey(), was, e.getValue());
             }
         }
+        String id = before.get(STUDY_ID);
+        boolean older = id == null || "true".equals(before.get(ID_ADDED_LATER));
+        if (id == null) {
+            id = newId();
+            LOG.info("Study {}: recorded before study ids; its id is {} from now on", name, id);
+        }
+        withNoted.put(STUDY_ID, id);
+        if (older) {
+            withNoted.put(ID_ADDED_LATER, "true");
+        }
         if (!before.equals(withNoted)) {
             store.recordDefinition(new StudyRow(name, withNoted, recorded.get().created()));
         }
+        return new Opened(id, older);
+    }
+
+    private static String newId() {
+        return java.util.UUID.randomUUID().toString().replace("-", "");
     }
 }

@@ -43,6 +43,23 @@ public interface StudyMirror extends AutoCloseable {
     default void driverStarted(StudyLease.Holder holder, String deltaPath) {
     }
 
+    /**
+     * The study is open: {@code studyId} is its own id (see {@link StudyIdentity#STUDY_ID}); {@code olderThanId}
+     * when the study was started before ids existed; {@code recordedBefore} the trials earlier drivers recorded
+     * in Delta. Called once, before the first {@link #trialsChanged}.
+     */
+    default void studyOpened(String studyId, boolean olderThanId, java.util.Set<Integer> recordedBefore) {
+    }
+
+    /** Whether this mirror shows each trial's rung artifacts (so executors should make them). */
+    default boolean wantsRungArtifacts() {
+        return false;
+    }
+
+    /** The study's HTML report was written to {@code html} (a local file) at the end of the run. */
+    default void studyReport(java.nio.file.Path html) {
+    }
+
     /** Waits up to {@code timeout} for answers still outstanding (ids the mirror will report). */
     default void settle(java.time.Duration timeout) {
     }

@@ -32,6 +32,8 @@ public final class TrialCodec {
     public static final String REASON = "fail_reason";
     public static final String MLFLOW_RUN = "mlflow_run_id";
     public static final String EVENTS = "events";
+    /** The last rung whose artifacts the driver wrote for the trial (see {@link TrialArtifacts}). */
+    public static final String RUNG_ARTIFACTS = "rung_artifacts_epoch";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

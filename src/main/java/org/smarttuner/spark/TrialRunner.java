@@ -114,9 +114,22 @@ public final class TrialRunner implements SegmentWork {
                 checkpoint = r.checkpointOut(reached);
                 Checkpoints.upload(out, checkpoint, hadoop);
             }
+            TrialArtifacts artifacts = null;
+            if (r.rungArtifacts() >= 0 && result.sample().isPresent()) {
+                long t0 = System.nanoTime();
+                try {
+                    artifacts = TrialArtifacts.of(result.sample().get(), r.data().audio(), r.rungArtifacts(),
+                            r.training().seed());
+                    LOG.debug("trial {} segment {}: rung artifacts in {} ms", r.number(), r.segment(),
+                            (System.nanoTime() - t0) / 1_000_000);
+                } catch (RuntimeException e) {
+                    // Something to look at, never a reason to lose the segment.
+                    LOG.warn("trial {} segment {}: no rung artifacts: {}", r.number(), r.segment(), e.toString());
+                }
+            }
             return new SegmentOutcome(r.study(), r.number(), r.segment(), epochs, checkpoint,
                     result.failure().orElse(null), null, executor, host, gpu.orElse(null), start,
-                    System.currentTimeMillis());
+                    System.currentTimeMillis(), null, artifacts);
         } finally {
             deleteTree(local);
         }

@@ -58,6 +58,8 @@ public final class TuneJob {
     private final String name;
     private final String metric;
     private final int maxEpochs;
+    /** What executors return to look at per rung (SegmentRequest.rungArtifacts): -1 when no mirror shows it. */
+    private final int rungArtifacts;
     /** study.target_value as the executors apply it, when set. */
     private final Optional<TargetStop> target;
 
@@ -123,6 +125,8 @@ public final class TuneJob {
         this.maxEpochs = config.maxEpochs();
         this.target = config.study().targetValue()
                 .map(v -> TargetStop.of(metric, config.study().direction(), v));
+        this.rungArtifacts = this.mirrors.stream().anyMatch(StudyMirror::wantsRungArtifacts)
+                ? config.output().mlflow().rungArtifactSetting() : -1;
     }
 
     /**
@@ -191,8 +195,11 @@ public final class TuneJob {
             writer.flush();
             syncMirrorAttributes();
             // Issue #8: the study's HTML report; a failure is logged as a warning and never fails the study.
-            config.output().reportPath().ifPresent(p -> StudyReports.writeQuietly(config,
-                    spark.sparkContext().hadoopConfiguration(), study, p));
+            // ... and on the study's MLflow run (mirrors that show it get a local copy).
+            Optional<java.nio.file.Path> report = config.output().reportPath().flatMap(p -> StudyReports.writeQuietly(
+                    config, spark.sparkContext().hadoopConfiguration(), study, p));
+            report.ifPresent(p -> mirrors.forEach(m -> quietly("giving the report to mirror " + m.name(),
+                    () -> m.studyReport(p))));
             return summary(startedAt, reason, reason.startsWith("stopped:"));
         } catch (DriverAbort e) {
             aborted = true;
@@ -313,7 +320,12 @@ public final class TuneJob {
         List<TrialRow> rows = store.trials(name);
         List<FrozenTrial> history = rows.stream().map(TrialCodec::fromRow).toList();
         // A rerun with another metric, search space, model, training or data would mix two studies: refused.
-        StudyIdentity.check(store, config, spark.sparkContext().hadoopConfiguration(), !rows.isEmpty());
+        StudyIdentity.Opened opened = StudyIdentity.check(store, config, spark.sparkContext().hadoopConfiguration(),
+                !rows.isEmpty());
+        java.util.Set<Integer> recordedBefore = java.util.Set.copyOf(rows.stream().map(TrialRow::number).toList());
+        for (StudyMirror m : mirrors) {
+            m.studyOpened(opened.studyId(), opened.olderThanId(), recordedBefore);
+        }
         // A driver killed between a batch's appends and its trials MERGE left history the trials table does not
         // record (even for a trial it does not hold yet): drop it before anything is asked or continued.
         long orphans = store.dropUnrecorded(name, history.stream().map(t -> new DeltaResultStore.Recorded(
@@ -456,7 +468,7 @@ public final class TuneJob {
         SegmentRequest req = new SegmentRequest(name, number, segment, lost, new LinkedHashMap<>(t.params()),
                 config.model(t.params()), config.training(t.params()), config.data(), from, to,
                 TrialCodec.checkpoint(t).orElse(null), config.execution().checkpointDir(),
-                config.execution().gpusPerTrial(), config.execution().device(), target.orElse(null));
+                config.execution().gpusPerTrial(), config.execution().device(), target.orElse(null), rungArtifacts);
         long submitted = System.currentTimeMillis();
         inFlight.put(number, new InFlight(req, submitted));
         executor.submit(req).whenComplete((o, e) -> done.add(new Done(number, req, o, unwrap(e))));
@@ -521,6 +533,16 @@ public final class TuneJob {
         attrs.put("segments", f.request().segment() + 1);
         String previousCheckpoint = TrialCodec.checkpoint(t).orElse(null);
         o.checkpointPath().ifPresent(c -> attrs.put(TrialCodec.CHECKPOINT, c));
+        if (o.rungArtifacts().isPresent()) {
+            // Written before the segment is recorded: a mirror that sees the epoch finds the files.
+            try {
+                o.rungArtifacts().get().write(TrialArtifacts.studyDir(config), n);
+                attrs.put(TrialCodec.RUNG_ARTIFACTS, o.rungArtifacts().get().epoch());
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("trial {}: the rung artifacts of epoch {} could not be written under {}: {}", n,
+                        o.rungArtifacts().get().epoch(), TrialArtifacts.studyDir(config), e.toString());
+            }
+        }
         t = t.withSystemAttrs(attrs);
         // The latest free-running voice metrics as user attributes: the study file's readers (Optuna,
         // optuna-dashboard) show them beside the value, and the end-of-study summary prints them.

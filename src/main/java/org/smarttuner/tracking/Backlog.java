@@ -42,6 +42,21 @@ final class Backlog {
         }
     }
 
+    /**
+     * Queues the op whatever the capacity: for entries kept elsewhere already (the unsent records sent
+     * again), which must not overflow into a second copy.
+     */
+    void add(Op op) {
+        lock.lock();
+        try {
+            ops.addLast(op);
+            entries += op.entries();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Up to {@code max} ops from the head, waiting up to {@code waitMs} when empty. */
     List<Op> head(int max, long waitMs) throws InterruptedException {
         lock.lock();

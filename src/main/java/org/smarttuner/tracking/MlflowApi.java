@@ -45,6 +45,7 @@ final class MlflowApi implements AutoCloseable {
     private final HttpClient http;
     private final Duration requestTimeout;
     private final Duration uploadTimeout;
+    private final java.util.concurrent.atomic.AtomicLong requests = new java.util.concurrent.atomic.AtomicLong();
 
     MlflowApi(TrackingTarget target, Duration requestTimeout, Duration uploadTimeout) {
         this.target = target;
@@ -262,7 +263,13 @@ final class MlflowApi implements AutoCloseable {
         return URI.create(target.host() + "/api/2.0/mlflow/" + endpoint);
     }
 
+    /** HTTP requests made so far (answered or not): what a resume costs the server, for the driver benchmark. */
+    long requests() {
+        return requests.get();
+    }
+
     private JsonNode send(HttpRequest.Builder req, String what) throws SendFailure {
+        requests.incrementAndGet();
         authorization().ifPresent(h -> req.header("Authorization", h));
         HttpResponse<String> res;
         try {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -35,6 +36,7 @@ public final class MlflowTracker implements StudyTracker {
     private final AtomicLong overflowed = new AtomicLong();
     private final Set<Integer> trials = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String study;
+    private volatile Optional<String> studyId = Optional.empty();
     private volatile boolean closed;
     private TrackingReport report;
 
@@ -76,17 +78,31 @@ public final class MlflowTracker implements StudyTracker {
         putParam(params, "dataset_hash", info.datasetHash());
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(Sender.TAG_STUDY, Keys.tagValue(info.name()));
+        info.studyId().ifPresent(i -> tags.put(Sender.TAG_STUDY_ID, Keys.tagValue(i)));
         tags.put(Sender.TAG_ROLE, "study");
         tags.put("smarttuner.code_version", Keys.tagValue(info.codeVersion()));
         study = info.name();
-        sender.study(Keys.tagValue(info.name()));
+        studyId = info.studyId();
+        sender.study(Keys.tagValue(info.name()), info.studyId().map(Keys::tagValue).orElse(""), info.byNameToo());
         CompletableFuture<Optional<String>> id = new CompletableFuture<>();
-        backlog.offer(new Op.StartRun(RunKey.PARENT, info.name(), info.parentRunId(), params, tags, now(), id, false));
+        backlog.offer(new Op.StartRun(RunKey.PARENT, info.name(), info.parentRunId(), params, tags, now(), id,
+                Op.Mode.OPEN));
         return id;
     }
 
     @Override
     public CompletableFuture<Optional<String>> trialStarted(int trial, Map<String, ?> params, Optional<String> runId) {
+        return startTrial(trial, params, runId, Op.Mode.OPEN);
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> trialEndedBefore(int trial, Map<String, ?> params,
+                                                                Optional<String> runId) {
+        return startTrial(trial, params, runId, Op.Mode.ENDED_CHECK);
+    }
+
+    private CompletableFuture<Optional<String>> startTrial(int trial, Map<String, ?> params, Optional<String> runId,
+                                                           Op.Mode mode) {
         checkOpen();
         if (study == null) {
             throw new IllegalStateException("trialStarted(" + trial + ") before studyStarted");
@@ -99,10 +115,11 @@ public final class MlflowTracker implements StudyTracker {
         params.forEach((k, v) -> putParam(values, k, v));
         Map<String, String> tags = new LinkedHashMap<>();
         tags.put(Sender.TAG_STUDY, Keys.tagValue(study));
+        studyId.ifPresent(i -> tags.put(Sender.TAG_STUDY_ID, Keys.tagValue(i)));
         tags.put(Sender.TAG_ROLE, "trial");
         tags.put(Sender.TAG_TRIAL, Integer.toString(trial));
         CompletableFuture<Optional<String>> id = new CompletableFuture<>();
-        backlog.offer(new Op.StartRun(key, "trial-" + trial, runId, values, tags, now(), id, false));
+        backlog.offer(new Op.StartRun(key, "trial-" + trial, runId, values, tags, now(), id, mode));
         return id;
     }
 
@@ -119,7 +136,8 @@ public final class MlflowTracker implements StudyTracker {
     }
 
     @Override
-    public void trialFinished(int trial, TrialOutcome outcome, OptionalDouble value, Optional<String> reason) {
+    public CompletableFuture<Boolean> trialFinished(int trial, TrialOutcome outcome, OptionalDouble value,
+                                                    Optional<String> reason) {
         RunKey key = started(trial);
         long ts = now();
         Map<String, String> tags = new LinkedHashMap<>();
@@ -128,13 +146,89 @@ public final class MlflowTracker implements StudyTracker {
         List<MetricPoint> points = value.isPresent() ? List.of(new MetricPoint("value", value.getAsDouble(), ts, 0))
                 : List.of();
         offer(new Op.Log(key, points, tags, ts));
-        backlog.offer(new Op.EndRun(key, outcome.runStatus(), ts));
+        Op.EndRun end = new Op.EndRun(key, outcome.runStatus(), ts);
+        backlog.offer(end);
+        return end.done();
     }
 
     @Override
-    public void artifact(int trial, Path file, String artifactPath) {
-        RunKey key = started(trial);
-        offer(new Op.Upload(key, file.toAbsolutePath(), artifactPath, now()));
+    public CompletableFuture<Boolean> artifact(int trial, Path file, String artifactPath) {
+        return upload(started(trial), file, artifactPath);
+    }
+
+    @Override
+    public CompletableFuture<Boolean> studyArtifact(Path file, String artifactPath) {
+        checkOpen();
+        if (study == null) {
+            throw new IllegalStateException("studyArtifact(" + file + ") before studyStarted");
+        }
+        return upload(RunKey.PARENT, file, artifactPath);
+    }
+
+    private CompletableFuture<Boolean> upload(RunKey key, Path file, String artifactPath) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(artifactPath, "artifactPath");
+        if (artifactPath.contains("..") || artifactPath.contains("\\")) {
+            throw new IllegalArgumentException("artifact path '" + artifactPath + "' must be a plain folder path "
+                    + "(no '..', no backslash)");
+        }
+        Op.Upload op = new Op.Upload(key, file.toAbsolutePath(), artifactPath, now());
+        offer(op);
+        return op.done();
+    }
+
+    @Override
+    public void resend(List<UnsentItem> items) {
+        checkOpen();
+        if (study == null) {
+            throw new IllegalStateException("resend before studyStarted");
+        }
+        Map<RunKey, List<UnsentItem>> byRun = new LinkedHashMap<>();
+        for (UnsentItem u : items) {
+            RunKey key = u.trial().isPresent() ? RunKey.trial(u.trial().getAsInt()) : RunKey.PARENT;
+            byRun.computeIfAbsent(key, k -> new ArrayList<>()).add(u);
+        }
+        byRun.forEach((key, list) -> {
+            Map<String, String> params = new LinkedHashMap<>();
+            Map<String, String> tags = new LinkedHashMap<>();
+            List<Op> after = new ArrayList<>();
+            List<MetricPoint> points = new ArrayList<>();
+            Optional<String> runId = Optional.empty();
+            long ts = now();
+            for (UnsentItem u : list) {
+                if (runId.isEmpty()) {
+                    runId = u.runId();
+                }
+                switch (u.kind()) {
+                    case PARAM -> params.putIfAbsent(u.key(), u.value());
+                    case TAG -> tags.put(u.key(), u.value());
+                    case METRIC -> points.add(new MetricPoint(u.key(), Double.parseDouble(u.value()), u.timestampMs(),
+                            u.step().orElse(0)));
+                    case ARTIFACT -> after.add(new Op.Upload(key, Path.of(u.value()), u.key(), u.timestampMs()));
+                    // The parent run is ended by this run of the study; a trial's end is sent again.
+                    case RUN_STATUS -> {
+                        if (!key.isParent()) {
+                            after.add(new Op.EndRun(key, u.key(), u.timestampMs()));
+                        }
+                    }
+                    case RUN -> { } // the run is found below; one that was never made is made by the trial's resume
+                }
+            }
+            // Metrics keep their original order and are sent before the run's end.
+            List<Op> ops = new ArrayList<>();
+            for (int i = 0; i < points.size(); i += 1000) {
+                ops.add(new Op.Log(key, List.copyOf(points.subList(i, Math.min(points.size(), i + 1000))), Map.of(), ts));
+            }
+            backlog.add(new Op.StartRun(key, key.isParent() ? study : "trial-" + key.trial(), runId, params, tags, ts,
+                    new CompletableFuture<>(), Op.Mode.ATTACH));
+            ops.forEach(backlog::add);
+            after.forEach(backlog::add);
+        });
+    }
+
+    @Override
+    public long requests() {
+        return api.requests();
     }
 
     @Override
@@ -147,7 +241,7 @@ public final class MlflowTracker implements StudyTracker {
         if (checkpoint.isPresent() && trials.add(trial)) {
             // A trial finished by an earlier run of this study: find its run to put the checkpoint there.
             backlog.offer(new Op.StartRun(key, "trial-" + trial, Optional.empty(), Map.of(), Map.of(), now(),
-                    new CompletableFuture<>(), true));
+                    new CompletableFuture<>(), Op.Mode.ATTACH));
         }
         long ts = now();
         // Step = trial number: unique per best, so a resumed study neither repeats nor loses one.
@@ -200,7 +294,7 @@ public final class MlflowTracker implements StudyTracker {
                     + (sender.lastError().isEmpty() ? "" : " (last error: " + sender.lastError() + ")");
             unsent.addAll(thread.isAlive() ? leftoversUnfiltered(left, why) : sender.leftovers(left, why));
         }
-        report = new TrackingReport(sender.sent(), unsent, overflowed.get() + sender.refusedDropped());
+        report = new TrackingReport(sender.sent(), unsent, overflowed.get() + sender.refusedDropped(), api.requests());
         if (report.complete()) {
             LOG.info("{}", report.summary());
         } else {
@@ -216,6 +310,7 @@ public final class MlflowTracker implements StudyTracker {
             if (op instanceof Op.StartRun s) {
                 s.runId().complete(Optional.empty());
             }
+            op.settle(false);
         }
         return out;
     }
@@ -236,6 +331,7 @@ public final class MlflowTracker implements StudyTracker {
                     "tracking queue full (" + settings.queueCapacity() + " entries) while MLflow was unreachable")) {
                 overflowSink.accept(item);
             }
+            op.settle(false);
         }
     }
 

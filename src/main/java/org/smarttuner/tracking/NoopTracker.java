@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 public final class NoopTracker implements StudyTracker {
 
     private static final CompletableFuture<Optional<String>> NO_RUN = CompletableFuture.completedFuture(Optional.empty());
+    private static final CompletableFuture<Boolean> NOT_SENT = CompletableFuture.completedFuture(false);
 
     @Override
     public CompletableFuture<Optional<String>> studyStarted(StudyInfo study) {
@@ -23,15 +24,33 @@ public final class NoopTracker implements StudyTracker {
     }
 
     @Override
+    public CompletableFuture<Optional<String>> trialEndedBefore(int trial, Map<String, ?> params,
+                                                                Optional<String> runId) {
+        return NO_RUN;
+    }
+
+    @Override
     public void epochMetrics(int trial, long step, Map<String, Double> metrics) {
     }
 
     @Override
-    public void trialFinished(int trial, TrialOutcome outcome, OptionalDouble value, Optional<String> reason) {
+    public CompletableFuture<Boolean> trialFinished(int trial, TrialOutcome outcome, OptionalDouble value,
+                                                    Optional<String> reason) {
+        return NOT_SENT;
     }
 
     @Override
-    public void artifact(int trial, Path file, String artifactPath) {
+    public CompletableFuture<Boolean> artifact(int trial, Path file, String artifactPath) {
+        return NOT_SENT;
+    }
+
+    @Override
+    public CompletableFuture<Boolean> studyArtifact(Path file, String artifactPath) {
+        return NOT_SENT;
+    }
+
+    @Override
+    public void resend(java.util.List<UnsentItem> items) {
     }
 
     @Override

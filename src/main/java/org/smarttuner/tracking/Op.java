@@ -19,13 +19,40 @@ sealed interface Op {
     /** The op as unsent data, for the report. */
     List<UnsentItem> unsent(String study, Optional<String> runId, String reason);
 
-    /**
-     * Create or reuse a run, then log its params and tags. With {@code attachOnly} only find the run
-     * an earlier process made (a finished trial that became the best one), changing nothing on it.
-     */
+    /** Tells whoever waits on the op (an end or an upload) whether it reached the server. */
+    default void settle(boolean delivered) {
+        if (this instanceof EndRun e) {
+            e.done().complete(delivered);
+        } else if (this instanceof Upload u) {
+            u.done().complete(delivered);
+        }
+    }
+
+    /** How a StartRun treats a run an earlier process may have made. */
+    enum Mode {
+        /** Reuse the run (set back to RUNNING) or create it. */
+        OPEN,
+        /**
+         * Only find the run an earlier process made (a finished trial that became the best one, or one
+         * whose unsent entries are sent again), changing nothing on it but the params and tags given.
+         */
+        ATTACH,
+        /**
+         * A trial an earlier driver finished without MLflow confirming its end (the driver was killed):
+         * a run that has ended takes nothing more (everything queued for it counts as there, since the
+         * sender sends in order); a run still RUNNING is reused as is; no run is created anew.
+         */
+        ENDED_CHECK
+    }
+
+    /** Create or reuse a run, then log its params and tags, as {@code mode} says. */
     record StartRun(RunKey run, String runName, Optional<String> existingId, Map<String, String> params,
                     Map<String, String> tags, long timestampMs, CompletableFuture<Optional<String>> runId,
-                    boolean attachOnly) implements Op {
+                    Mode mode) implements Op {
+        boolean attachOnly() {
+            return mode == Mode.ATTACH;
+        }
+
         @Override
         public int entries() {
             return 0;
@@ -64,8 +91,12 @@ sealed interface Op {
         }
     }
 
-    /** Set the run's final status. */
-    record EndRun(RunKey run, String status, long timestampMs) implements Op {
+    /** Set the run's final status; {@code done} completes true once the server has it, false when it went unsent. */
+    record EndRun(RunKey run, String status, long timestampMs, CompletableFuture<Boolean> done) implements Op {
+        EndRun(RunKey run, String status, long timestampMs) {
+            this(run, status, timestampMs, new CompletableFuture<>());
+        }
+
         @Override
         public int entries() {
             return 0;
@@ -78,8 +109,16 @@ sealed interface Op {
         }
     }
 
-    /** Upload a local file into the run's artifacts under {@code artifactPath}. */
-    record Upload(RunKey run, Path file, String artifactPath, long timestampMs) implements Op {
+    /**
+     * Upload a local file into the run's artifacts under {@code artifactPath}; {@code done} completes
+     * true once uploaded, false when it went unsent (then it is in the unsent records).
+     */
+    record Upload(RunKey run, Path file, String artifactPath, long timestampMs, CompletableFuture<Boolean> done)
+            implements Op {
+        Upload(RunKey run, Path file, String artifactPath, long timestampMs) {
+            this(run, file, artifactPath, timestampMs, new CompletableFuture<>());
+        }
+
         @Override
         public int entries() {
             return 1;

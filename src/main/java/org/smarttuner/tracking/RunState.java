@@ -18,6 +18,13 @@ final class RunState {
     final Map<String, String> tags = new HashMap<>();
     private final Map<String, Set<Long>> steps = new HashMap<>();
     final Optional<String> failure;
+    /**
+     * Found already ended by an earlier process ({@link Op.Mode#ENDED_CHECK}): what is queued for it was
+     * sent before its end (the sender keeps order), so nothing more is sent to it.
+     */
+    boolean ended;
+    /** The metric keys an ended run had when it was found (their steps are read only if it takes more). */
+    java.util.List<String> endedMetricKeys = java.util.List.of();
 
     private RunState(String runId, String artifactUri, Optional<String> failure) {
         this.runId = runId;

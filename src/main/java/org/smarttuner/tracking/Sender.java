@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Sender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Sender.class);
     static final String TAG_STUDY = "smarttuner.study";
+    /** The study's own id (made when the study is created): what ties runs to a study, not its name. */
+    static final String TAG_STUDY_ID = "smarttuner.study_id";
     static final String TAG_ROLE = "smarttuner.role";
     static final String TAG_TRIAL = "smarttuner.trial";
     static final String TAG_PARENT = "mlflow.parentRunId";
@@ -39,6 +41,8 @@ final class Sender implements Runnable {
     private final List<UnsentItem> refused = new ArrayList<>();
     private final AtomicLong sent = new AtomicLong();
     private volatile String study = "";
+    private volatile String studyId = "";
+    private volatile boolean byNameToo = true;
     private volatile boolean stopping;
     private volatile String lastError = "";
     private long refusedDropped;
@@ -55,8 +59,14 @@ final class Sender implements Runnable {
         this.refusedCap = refusedCap;
     }
 
-    void study(String name) {
+    /**
+     * The study whose runs this sender finds: by {@code id} (tag {@value #TAG_STUDY_ID}) when there is one;
+     * with {@code byNameToo}, a parent run tagged with the name only (made before study ids) is taken too.
+     */
+    void study(String name, String id, boolean byNameToo) {
         study = name;
+        studyId = id;
+        this.byNameToo = byNameToo;
     }
 
     void stop() {
@@ -122,6 +132,7 @@ final class Sender implements Runnable {
 
     private void giveUp(Op op, String reason) {
         refuse(op.unsent(study, runId(op.run()), reason));
+        op.settle(false);
         if (op instanceof Op.StartRun s) {
             s.runId().complete(runId(op.run()));
         }
@@ -182,16 +193,23 @@ final class Sender implements Runnable {
         if (state == null || state.failure.isPresent()) {
             refuse(op.unsent(study, Optional.empty(), state == null ? "the " + op.run() + " was never started"
                     : "the " + op.run() + " could not be made: " + state.failure.get()));
+            op.settle(false);
+            return;
+        }
+        if (state.ended) {
+            op.settle(true); // sent by the process that ended the run (see RunState.ended)
             return;
         }
         try {
             action.apply(state);
+            op.settle(true);
         } catch (SendFailure f) {
             if (f.retryable()) {
                 throw f;
             }
             LOG.warn("MLflow refused {} of the {}: {}", op.getClass().getSimpleName(), op.run(), f.getMessage());
             refuse(op.unsent(study, Optional.of(state.runId), f.getMessage()));
+            op.settle(false);
         }
     }
 
@@ -210,7 +228,17 @@ final class Sender implements Runnable {
                 s.runId().complete(Optional.empty());
                 return;
             }
-            logRunData(state, s);
+            if (state.ended && s.attachOnly()) {
+                // Entries an earlier run kept as unsent are sent again: they are not on the ended run. What it has
+                // is read first, so nothing is logged twice.
+                for (String key : state.endedMetricKeys) {
+                    state.addSteps(key, api.loggedSteps(state.runId, key));
+                }
+                state.ended = false;
+            }
+            if (!state.ended) {
+                logRunData(state, s);
+            }
             s.runId().complete(Optional.of(state.runId));
         } catch (SendFailure f) {
             if (f.retryable()) {
@@ -231,8 +259,12 @@ final class Sender implements Runnable {
         }
         Map<String, String> tags = new LinkedHashMap<>(s.tags());
         Map<String, String> lookFor = new LinkedHashMap<>();
-        lookFor.put(TAG_STUDY, study);
         if (s.run().isParent()) {
+            if (studyId.isEmpty()) {
+                lookFor.put(TAG_STUDY, study);
+            } else {
+                lookFor.put(TAG_STUDY_ID, studyId);
+            }
             lookFor.put(TAG_ROLE, "study");
         } else {
             RunState parent = runs.get(RunKey.PARENT);
@@ -240,6 +272,7 @@ final class Sender implements Runnable {
                 return RunState.failed("its study run could not be made"
                         + (parent == null ? "" : ": " + parent.failure.get()));
             }
+            // The parent run is the study's own (found by its study id): its children are this study's trials.
             tags.put(TAG_PARENT, parent.runId);
             lookFor.put(TAG_PARENT, parent.runId);
             lookFor.put(TAG_TRIAL, String.valueOf(s.run().trial()));
@@ -255,6 +288,19 @@ final class Sender implements Runnable {
         if (found.isEmpty()) {
             // Also catches a run made by an earlier attempt whose id never got back to the job.
             List<RemoteRun> matches = api.findRuns(experimentId, lookFor);
+            if (matches.isEmpty() && s.run().isParent() && !studyId.isEmpty() && byNameToo) {
+                // A study from before study ids: its parent run is tagged with the name only. A run that has a
+                // study id belongs to another study of that name (deleted and made anew): never taken.
+                Map<String, String> byName = new LinkedHashMap<>();
+                byName.put(TAG_STUDY, study);
+                byName.put(TAG_ROLE, "study");
+                matches = api.findRuns(experimentId, byName).stream()
+                        .filter(r -> !r.tags().containsKey(TAG_STUDY_ID)).toList();
+                if (!matches.isEmpty()) {
+                    LOG.info("MLflow: study '{}' was tracked before study ids; its run {} is tagged with id {} now",
+                            study, matches.get(0).runId(), studyId);
+                }
+            }
             if (matches.size() > 1) {
                 LOG.warn("{} MLflow runs match the {} of study '{}'; reusing {}", matches.size(), s.run(), study,
                         matches.get(0).runId());
@@ -264,10 +310,16 @@ final class Sender implements Runnable {
         if (found.isPresent()) {
             RemoteRun r = found.get();
             RunState state = RunState.of(r);
+            boolean running = "RUNNING".equals(r.status());
+            if (s.mode() == Op.Mode.ENDED_CHECK && !running) {
+                state.ended = true; // one call: nothing more for a run that has ended
+                state.endedMetricKeys = List.copyOf(r.metricKeys());
+                return state;
+            }
             for (String key : r.metricKeys()) {
                 state.addSteps(key, api.loggedSteps(r.runId(), key));
             }
-            if (!"RUNNING".equals(r.status()) && !s.attachOnly()) {
+            if (!running && s.mode() == Op.Mode.OPEN) {
                 api.setStatus(r.runId(), "RUNNING", Optional.empty());
             }
             LOG.info("MLflow: reusing run {} for the {}", r.runId(), s.run());
@@ -351,6 +403,9 @@ final class Sender implements Runnable {
                         : "the " + e.getKey() + " could not be made: " + state.failure.get();
                 e.getValue().forEach(l -> refuse(l.unsent(study, Optional.empty(), reason)));
                 continue;
+            }
+            if (state.ended) {
+                continue; // sent by the process that ended the run (see RunState.ended)
             }
             List<MetricPoint> metrics = new ArrayList<>();
             java.util.Set<String> pending = new java.util.HashSet<>();
@@ -438,12 +493,19 @@ final class Sender implements Runnable {
         for (Op op : ops) {
             Optional<String> id = runId(op.run());
             RunState state = runs.get(op.run());
+            if (state != null && state.ended) {
+                op.settle(true); // the run had ended: what was queued for it is there (see RunState.ended)
+                if (op instanceof Op.StartRun s) {
+                    s.runId().complete(id);
+                }
+                continue;
+            }
             if (op instanceof Op.StartRun s && state != null && state.failure.isEmpty()) {
                 Map<String, String> params = new LinkedHashMap<>(s.params());
                 params.keySet().removeAll(state.params.keySet());
                 Map<String, String> tags = new LinkedHashMap<>(s.tags());
                 tags.entrySet().removeIf(t -> t.getValue().equals(state.tags.get(t.getKey())));
-                out.addAll(new Op.StartRun(s.run(), s.runName(), id, params, tags, s.timestampMs(), s.runId(), false)
+                out.addAll(new Op.StartRun(s.run(), s.runName(), id, params, tags, s.timestampMs(), s.runId(), s.mode())
                         .unsent(study, id, reason).stream().filter(u -> u.kind() != UnsentItem.Kind.RUN).toList());
             } else if (op instanceof Op.Log l && state != null && state.failure.isEmpty()) {
                 List<MetricPoint> left = l.metrics().stream().filter(m -> !state.hasStep(m.key(), m.step())).toList();
@@ -456,6 +518,7 @@ final class Sender implements Runnable {
             if (op instanceof Op.StartRun s) {
                 s.runId().complete(id);
             }
+            op.settle(false);
         }
         return out;
     }

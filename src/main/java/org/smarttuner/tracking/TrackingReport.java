@@ -10,10 +10,15 @@ import java.util.List;
  *                    for good, in the order it was recorded
  * @param overflowed  entries that did not fit the bounded queue while the server was unreachable;
  *                    each was handed to the overflow sink when it happened (not repeated here)
+ * @param requests    HTTP requests the tracker made to the server (what a study or a resume costs it)
  */
-public record TrackingReport(long sent, List<UnsentItem> unsent, long overflowed) {
+public record TrackingReport(long sent, List<UnsentItem> unsent, long overflowed, long requests) {
     public TrackingReport {
         unsent = List.copyOf(unsent);
+    }
+
+    public TrackingReport(long sent, List<UnsentItem> unsent, long overflowed) {
+        this(sent, unsent, overflowed, 0);
     }
 
     public static TrackingReport empty() {

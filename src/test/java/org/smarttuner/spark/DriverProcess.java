@@ -14,8 +14,9 @@ import org.smarttuner.config.TunerConfig;
  * replaced by {@link CurveWork} (segments that sleep {@code args[2]} ms), so the driver's crash windows
  * come round many times a second.
  *
- * <p>Arguments: the configuration file, its folder (relative paths), the segment time in ms. Exit 0 when
- * the study ends, 3 when another driver holds the study, 1 on any other failure.
+ * <p>Arguments: the configuration file, its folder (relative paths), the segment time in ms, and optionally
+ * {@code mlflow} to mirror to the MLflow server of the configuration too. Exit 0 when the study ends, 3 when
+ * another driver holds the study, 1 on any other failure.
  */
 public final class DriverProcess {
     private DriverProcess() {
@@ -27,8 +28,13 @@ public final class DriverProcess {
         long sleep = Long.parseLong(args[2]);
         TunerConfig c = new ConfigLoader(k -> null, dir).load(config, List.of(), Map.of());
         try {
-            List<StudyMirror> mirrors = List.of(new SqliteMirror(Path.of(c.output().sqlitePath()), c.study().name(),
-                    StudyFactory.direction(c.study())));
+            List<StudyMirror> mirrors = new java.util.ArrayList<>(List.of(new SqliteMirror(
+                    Path.of(c.output().sqlitePath()), c.study().name(), StudyFactory.direction(c.study()))));
+            if (args.length > 3 && args[3].equals("mlflow")) {
+                mirrors.add(MlflowMirror.open(c, SparkTestSession.get(), new org.smarttuner.tracking.StudyInfo(
+                        c.study().name(), Map.of("study.n_trials", c.study().nTrials()), "tpe", "asha", "h", "test",
+                        java.util.Optional.empty()), Map.of()));
+            }
             StudySummary s = new TuneJob(c, SparkTestSession.get(), new CurveWork(List.of(), List.of(), List.of(),
                     sleep), mirrors, Clock.systemUTC()).run();
             System.out.println("STUDY-DONE " + s.counts());

@@ -22,8 +22,11 @@ public final class FreeRunValidation {
     private FreeRunValidation() {
     }
 
-    /** The voice metrics and the first utterance's free-running alignment [steps][text]. */
-    public record Result(VoiceMetrics voice, float[][] sampleAlignment) {
+    /** The voice metrics and the first utterance's free-running alignment [steps][text] and postnet mel. */
+    public record Result(VoiceMetrics voice, float[][] sampleAlignment, MelFrames sampleMel) {
+        public Result(VoiceMetrics voice, float[][] sampleAlignment) {
+            this(voice, sampleAlignment, null);
+        }
     }
 
     /** Whether the epoch that just finished ({@code epochsDone}, 1-based) runs it: every k epochs and at segment ends. */
@@ -38,6 +41,7 @@ public final class FreeRunValidation {
         int wanted = t.freeRunUtterances() == 0 ? Integer.MAX_VALUE : t.freeRunUtterances();
         VoiceMetrics.Accumulator acc = new VoiceMetrics.Accumulator();
         float[][] sample = null;
+        MelFrames sampleMel = null;
         int done = 0;
         for (int i = 0; i < validation.batchCount() && done < wanted; i++) {
             TrainingStop.check();
@@ -63,10 +67,11 @@ public final class FreeRunValidation {
                     acc.add(v);
                     if (sample == null) {
                         sample = u.alignment();
+                        sampleMel = u.mel();
                     }
                 }
             }
         }
-        return new Result(acc.result(), sample);
+        return new Result(acc.result(), sample, sampleMel);
     }
 }

@@ -20,14 +20,32 @@ public final class SegmentResult implements Serializable {
     private final long parameters;
     /** Added after the first release; a result serialized without it reads back as false. */
     private final boolean reachedTarget;
+    /** Added later too: the last epoch's alignments and spoken mel; null when none was taken. */
+    private final RungSample sample;
 
     private SegmentResult(List<EpochMetrics> epochs, String checkpoint, String failure, long parameters,
-            boolean reachedTarget) {
+            boolean reachedTarget, RungSample sample) {
         this.epochs = List.copyOf(epochs);
         this.checkpoint = checkpoint;
         this.failure = failure;
         this.parameters = parameters;
         this.reachedTarget = reachedTarget;
+        this.sample = sample;
+    }
+
+    private SegmentResult(List<EpochMetrics> epochs, String checkpoint, String failure, long parameters,
+            boolean reachedTarget) {
+        this(epochs, checkpoint, failure, parameters, reachedTarget, null);
+    }
+
+    /** This result with the sample of its last epoch. */
+    public SegmentResult withSample(RungSample s) {
+        return new SegmentResult(epochs, checkpoint, failure, parameters, reachedTarget, s);
+    }
+
+    /** The last trained epoch's alignments and free-running mel on the first validation utterance. */
+    public Optional<RungSample> sample() {
+        return Optional.ofNullable(sample);
     }
 
     public static SegmentResult completed(List<EpochMetrics> epochs, String checkpoint, long parameters) {

@@ -92,6 +92,7 @@ public final class SegmentTrainer {
         long seed = seg.training().seed();
         int end = seg.toEpoch();
         boolean reachedTarget = false;
+        RungSample sample = null;
         try {
             for (int epoch = seg.fromEpoch(); epoch < seg.toEpoch(); epoch++) {
                 MemoryProbe.resetPeak();
@@ -133,6 +134,10 @@ public final class SegmentTrainer {
                     return SegmentResult.failed(epochs, "non-finite validation loss (" + val.loss() + ") after epoch "
                             + (epoch + 1), params);
                 }
+                if (val.sampleAlignment() != null) {
+                    // kept for the segment's last epoch only: what the driver shows for the rung
+                    sample = RungSample.of(em.epoch(), val.sampleAlignment(), free);
+                }
                 if (seg.artifacts().isPresent()) {
                     AlignmentImage.write(val.sampleAlignment(),
                             seg.artifacts().get().resolve(String.format("alignment-epoch%04d.png", epoch + 1)));
@@ -156,8 +161,9 @@ public final class SegmentTrainer {
             try (NDManager scope = trial.newSubManager(seg.device())) {
                 session.checkpoint(end, scope).write(seg.checkpointOut());
             }
-            return reachedTarget ? SegmentResult.targetReached(epochs, seg.checkpointOut().toString(), params)
-                    : SegmentResult.completed(epochs, seg.checkpointOut().toString(), params);
+            SegmentResult done = reachedTarget ? SegmentResult.targetReached(epochs, seg.checkpointOut().toString(),
+                    params) : SegmentResult.completed(epochs, seg.checkpointOut().toString(), params);
+            return sample == null ? done : done.withSample(sample);
         } catch (NonFiniteLossException e) {
             return SegmentResult.failed(epochs, e.getMessage(), params);
         } catch (IOException e) {
