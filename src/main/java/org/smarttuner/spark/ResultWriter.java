@@ -55,8 +55,8 @@ final class ResultWriter implements AutoCloseable {
     }
 
     /**
-     * Brings the read-side views up to what was recorded (the {@code trials} table's MERGE, compaction):
-     * run on a thread of its own after batches are recorded, never on the recording path.
+     * Brings the read-side views up to what was recorded (the {@code trials} table's MERGE): run on a
+     * thread of its own after batches are recorded, never on the recording path.
      */
     @FunctionalInterface
     interface Materializer {
@@ -113,10 +113,10 @@ final class ResultWriter implements AutoCloseable {
     private long commits;
 
     ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
-        this(store::write, () -> {
-            store.materialize();
+        this((batch, writerId, version) -> {
             store.compactIfDue();
-        }, Duration.ZERO, mirrors, maxRetry, maxRetry.plusMinutes(5));
+            store.write(batch, writerId, version);
+        }, store::materialize, Duration.ZERO, mirrors, maxRetry, maxRetry.plusMinutes(5));
     }
 
     ResultWriter(Sink store, List<StudyMirror> mirrors, Duration maxRetry, Duration flushBound) {

@@ -175,6 +175,8 @@ public final class TuneJob {
             store.createTables();
             writer = new ResultWriter((batch, writerId, version) -> {
                 held.check(); // a driver that lost its lease writes nothing more
+                // on this thread, between batches: no two commits to one table at once
+                store.compactIfDue();
                 DeltaResultStore.WriteTimes took = store.write(batch, writerId, version);
                 if (watch != null) {
                     watch.committed(took, batch.size());
@@ -183,7 +185,6 @@ public final class TuneJob {
                 held.check();
                 long t0 = System.nanoTime();
                 int merged = store.materialize();
-                store.compactIfDue();
                 if (watch != null && merged > 0) {
                     watch.materialized((System.nanoTime() - t0) / 1_000_000);
                 }

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -228,22 +229,28 @@ public final class DeltaResultStore {
     }
 
     /**
-     * Rewrites the small files of each table that gathered {@link #COMPACT_AFTER} appends since its last
-     * compaction into a few large ones (Delta's OPTIMIZE; the appends go on meanwhile: a compaction and a
-     * blind append never conflict). Returns the tables compacted.
+     * Rewrites the small files of the table that gathered the most appends since its last compaction, once
+     * that is {@link #COMPACT_AFTER}, into a few large ones (Delta's OPTIMIZE); one table per call, so the
+     * tables that fill up together are compacted on consecutive batches. Call it on the thread that calls
+     * {@link #write}: the store never commits to one table from two threads at once, which Delta's log
+     * stores for object storage (S3) rely on. Returns the table compacted, if any.
      */
-    public List<String> compactIfDue() {
-        List<String> done = new ArrayList<>();
-        for (String table : List.of(ResultTables.EVENTS, ResultTables.METRICS, ResultTables.STATES,
-                ResultTables.UNSENT)) {
+    public Optional<String> compactIfDue() {
+        String due = null;
+        int most = 0;
+        for (String table : List.of(ResultTables.EVENTS, ResultTables.METRICS, ResultTables.STATES)) {
             int n = sinceCompaction.getOrDefault(table, 0);
-            if (n >= compactAfter) {
-                spark.sql("OPTIMIZE delta.`" + path(table) + "`").collect();
-                sinceCompaction.merge(table, -n, Integer::sum);
-                done.add(table);
+            if (n >= compactAfter && n > most) {
+                due = table;
+                most = n;
             }
         }
-        return done;
+        if (due == null) {
+            return Optional.empty();
+        }
+        spark.sql("OPTIMIZE delta.`" + path(due) + "`").collect();
+        sinceCompaction.merge(due, -most, Integer::sum);
+        return Optional.of(due);
     }
 
     private synchronized KernelAppender kernel() {
@@ -348,7 +355,7 @@ public final class DeltaResultStore {
     /** Keeps what the MLflow tracker could not send. */
     public void appendUnsent(List<UnsentRow> rows) {
         kernel().append(path(ResultTables.UNSENT), ResultTables.UNSENT_TABLE, rows, "unsent-" + java.util.UUID.randomUUID(),
-                0).ifPresent(v -> commitMade(ResultTables.UNSENT));
+                0);
     }
 
     public List<UnsentRow> unsent(String study) {
