@@ -22,6 +22,22 @@ public final class DriverProcess {
     private DriverProcess() {
     }
 
+    /**
+     * Starts this driver as a JVM of its own in {@code dir} (the study's folder), its output in {@code log}
+     * there; {@code extra} goes after the usual arguments (e.g. "mlflow").
+     */
+    public static Process start(Path dir, Path config, long segmentMillis, String log, String... extra)
+            throws java.io.IOException {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(StandaloneCluster.sparkJvmFlags());
+        cmd.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
+                DriverProcess.class.getName(), config.toString(), dir.toString(), String.valueOf(segmentMillis)));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile()).start();
+    }
+
     public static void main(String[] args) throws Exception {
         Path config = Path.of(args[0]);
         Path dir = Path.of(args[1]);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -57,14 +56,7 @@ class KillNineMlflowTest {
     }
 
     private Process driver(Path config, long segmentMillis, String log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(StandaloneCluster.sparkJvmFlags());
-        cmd.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
-                DriverProcess.class.getName(), config.toString(), dir.toString(), String.valueOf(segmentMillis),
-                "mlflow"));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(log).toFile()).start();
+        return DriverProcess.start(dir, config, segmentMillis, log, "mlflow");
     }
 
     @Test

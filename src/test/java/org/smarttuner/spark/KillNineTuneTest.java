@@ -59,13 +59,7 @@ class KillNineTuneTest {
     }
 
     private Process driver(Path config, long segmentMillis, String log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(StandaloneCluster.sparkJvmFlags());
-        cmd.addAll(List.of("-Xmx1g", "-Dspark.ui.enabled=false", "-cp", System.getProperty("java.class.path"),
-                DriverProcess.class.getName(), config.toString(), dir.toString(), String.valueOf(segmentMillis)));
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(log).toFile()).start();
+        return DriverProcess.start(dir, config, segmentMillis, log);
     }
 
     private static void kill9(Process p) throws Exception {
