@@ -114,9 +114,16 @@ final class ResultWriter implements AutoCloseable {
 
     ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
         this((batch, writerId, version) -> {
-            store.compactIfDue();
+            if (!store.concurrentCommitsSafe()) {
+                store.compactIfDue();
+            }
             store.write(batch, writerId, version);
-        }, store::materialize, Duration.ZERO, mirrors, maxRetry, maxRetry.plusMinutes(5));
+        }, () -> {
+            store.materialize();
+            if (store.concurrentCommitsSafe()) {
+                store.compactIfDue();
+            }
+        }, Duration.ZERO, mirrors, maxRetry, maxRetry.plusMinutes(5));
     }
 
     ResultWriter(Sink store, List<StudyMirror> mirrors, Duration maxRetry, Duration flushBound) {

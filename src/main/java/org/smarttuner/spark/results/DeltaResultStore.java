@@ -231,9 +231,10 @@ public final class DeltaResultStore {
     /**
      * Rewrites the small files of the table that gathered the most appends since its last compaction, once
      * that is {@link #COMPACT_AFTER}, into a few large ones (Delta's OPTIMIZE); one table per call, so the
-     * tables that fill up together are compacted on consecutive batches. Call it on the thread that calls
-     * {@link #write}: the store never commits to one table from two threads at once, which Delta's log
-     * stores for object storage (S3) rely on. Returns the table compacted, if any.
+     * tables that fill up together are compacted on consecutive batches. Where two commits to one table
+     * from one driver may run at once ({@link #concurrentCommitsSafe()}) call it from another thread than
+     * {@link #write}'s, so recording never waits for it; elsewhere (S3) call it on {@link #write}'s thread,
+     * between batches. Returns the table compacted, if any.
      */
     public Optional<String> compactIfDue() {
         String due = null;
@@ -251,6 +252,17 @@ public final class DeltaResultStore {
         spark.sql("OPTIMIZE delta.`" + path(due) + "`").collect();
         sinceCompaction.merge(due, -most, Integer::sum);
         return Optional.of(due);
+    }
+
+    /**
+     * True where Delta's log store makes a commit atomic by the file system itself (put-if-absent or an
+     * atomic rename: local disks, HDFS, Azure, GCS, DBFS), so a compaction may commit while an append
+     * does. False for S3, whose log stores only exclude concurrent writers through a lock in one JVM
+     * (or an outside service): there the store's commits to a table are made one at a time.
+     */
+    public boolean concurrentCommitsSafe() {
+        String scheme = new Path(basePath).toUri().getScheme();
+        return scheme == null || !scheme.toLowerCase(java.util.Locale.ROOT).startsWith("s3");
     }
 
     private synchronized KernelAppender kernel() {

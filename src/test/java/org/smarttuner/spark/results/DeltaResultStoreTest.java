@@ -170,6 +170,9 @@ class DeltaResultStoreTest {
         assertEquals(5, store.metrics("s").size(), "nothing lost to the compaction");
         assertEquals("true", io.delta.tables.DeltaTable.forPath(spark, store.path(ResultTables.TRIALS_TABLE.name()))
                 .detail().select("properties").head().getJavaMap(0).get("delta.autoOptimize.autoCompact"));
+        assertTrue(store.concurrentCommitsSafe(), "a local disk");
+        assertFalse(new DeltaResultStore(spark, "s3a://bucket/delta").concurrentCommitsSafe(), "S3");
+        assertTrue(new DeltaResultStore(spark, "abfss://c@acct.dfs.core.windows.net/delta").concurrentCommitsSafe());
     }
 
     /**
