@@ -38,6 +38,7 @@ public final class DeltaResultStore {
     /** Kernel commits per table since its last compaction. */
     private final Map<String, Integer> sinceCompaction = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile int compactAfter = COMPACT_AFTER;
+    private final java.util.Set<String> sparkAppends = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * Small files a table gathers before {@link #compactIfDue()} rewrites them with OPTIMIZE: Kernel's
@@ -167,14 +168,11 @@ public final class DeltaResultStore {
         long seq = seqBase.computeIfAbsent(writerId, w -> maxSeq() + 1) + version;
         List<TrialRow> states = latestPerKey(batch.trials()).stream().map(r -> r.withSeq(seq)).toList();
         long t0 = System.nanoTime();
-        kernel().append(path(ResultTables.EVENTS), ResultTables.EVENTS_TABLE, batch.events(), writerId, version)
-                .ifPresent(v -> commitMade(ResultTables.EVENTS));
+        append(ResultTables.EVENTS_TABLE, batch.events(), writerId, version);
         long t1 = System.nanoTime();
-        kernel().append(path(ResultTables.METRICS), ResultTables.METRICS_TABLE, batch.metrics(), writerId, version)
-                .ifPresent(v -> commitMade(ResultTables.METRICS));
+        append(ResultTables.METRICS_TABLE, batch.metrics(), writerId, version);
         long t2 = System.nanoTime();
-        kernel().append(path(ResultTables.STATES), ResultTables.STATES_TABLE, states, writerId, version)
-                .ifPresent(v -> commitMade(ResultTables.STATES));
+        append(ResultTables.STATES_TABLE, states, writerId, version);
         synchronized (unmaterialized) {
             for (TrialRow r : states) {
                 unmaterialized.merge(r.study() + "\u0000" + r.number(), r, (a, b) -> b.seq() >= a.seq() ? b : a);
@@ -188,6 +186,37 @@ public final class DeltaResultStore {
         public long total() {
             return events + metrics + states;
         }
+    }
+
+    /**
+     * One idempotent append: with Delta Kernel, or with Spark for a table Kernel refused (a writer feature it
+     * does not support, e.g. a table a Databricks runtime created with features on by default). Both mark the
+     * commit with the same (writer, version) transaction, so a retry is skipped whichever wrote first.
+     */
+    private <R extends Record> void append(ResultTables.Table<R> table, Collection<R> rows, String writerId,
+                                           long version) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (!sparkAppends.contains(table.name())) {
+            try {
+                kernel().append(path(table.name()), table, rows, writerId, version)
+                        .ifPresent(v -> commitMade(table.name()));
+                return;
+            } catch (io.delta.kernel.exceptions.KernelException e) {
+                sparkAppends.add(table.name());
+                org.slf4j.LoggerFactory.getLogger(DeltaResultStore.class).warn("Delta Kernel cannot append to the "
+                        + "table {} ({}); its rows are appended with Spark from now on (slower)", table.name(),
+                        e.getMessage());
+            }
+        }
+        frame(table, rows).write().format("delta").mode("append").option("txnAppId", writerId)
+                .option("txnVersion", version).save(path(table.name()));
+    }
+
+    /** Tables appended to with Spark because Delta Kernel refused them. */
+    public java.util.Set<String> sparkAppendedTables() {
+        return java.util.Set.copyOf(sparkAppends);
     }
 
     /**

@@ -227,4 +227,24 @@ class DeltaResultStoreTest {
         assertEquals(List.of("COMPLETE", "PRUNED"), spark.read().format("delta").load(first.path(ResultTables.TRIALS))
                 .orderBy("number").collectAsList().stream().map(r -> r.getString(r.fieldIndex("state"))).toList());
     }
+
+    /**
+     * A table Delta Kernel cannot write (here: a CHECK constraint, which Kernel does not enforce) is appended
+     * to with Spark instead, once Kernel refuses it; nothing is lost and a retried batch still lands once.
+     */
+    @Test
+    void aTableKernelRefusesIsAppendedWithSpark() {
+        SparkSession spark = SparkTestSession.get();
+        DeltaResultStore store = new DeltaResultStore(spark, dir.resolve("delta").toString());
+        store.createTables();
+        spark.sql("ALTER TABLE delta.`" + store.path(ResultTables.EVENTS) + "` ADD CONSTRAINT seq_ok CHECK (seq >= 0)");
+        DeltaResultStore.Batch b = new DeltaResultStore.Batch(List.of(trial(0, "RUNNING", null)),
+                List.of(event(0, 0, null, "RUNNING")), List.of(metric(0, 1, 1.0)));
+        store.write(b, "w", 0);
+        store.write(b, "w", 0);
+        assertEquals(java.util.Set.of(ResultTables.EVENTS), store.sparkAppendedTables());
+        assertEquals(1, store.events("s").size());
+        assertEquals(1, store.metrics("s").size());
+        assertEquals("RUNNING", store.trials("s").get(0).state());
+    }
 }
