@@ -55,8 +55,9 @@ final class ResultWriter implements AutoCloseable {
     }
 
     /**
-     * Brings the read-side views up to what was recorded (the {@code trials} table's MERGE): run on a
-     * thread of its own after batches are recorded, never on the recording path.
+     * Brings the read-side views up to what was recorded (the {@code trials} table's MERGE, compaction where
+     * it may run beside the appends): run on a thread of its own after batches are recorded, never on the
+     * recording path.
      */
     @FunctionalInterface
     interface Materializer {
@@ -113,17 +114,7 @@ final class ResultWriter implements AutoCloseable {
     private long commits;
 
     ResultWriter(DeltaResultStore store, List<StudyMirror> mirrors, Duration maxRetry) {
-        this((batch, writerId, version) -> {
-            if (!store.concurrentCommitsSafe()) {
-                store.compactIfDue();
-            }
-            store.write(batch, writerId, version);
-        }, () -> {
-            store.materialize();
-            if (store.concurrentCommitsSafe()) {
-                store.compactIfDue();
-            }
-        }, Duration.ZERO, mirrors, maxRetry, maxRetry.plusMinutes(5));
+        this(store::write, store::materialize, Duration.ZERO, mirrors, maxRetry, maxRetry.plusMinutes(5));
     }
 
     ResultWriter(Sink store, List<StudyMirror> mirrors, Duration maxRetry, Duration flushBound) {

@@ -175,9 +175,6 @@ public final class TuneJob {
             store.createTables();
             writer = new ResultWriter((batch, writerId, version) -> {
                 held.check(); // a driver that lost its lease writes nothing more
-                if (!store.concurrentCommitsSafe()) {
-                    store.compactIfDue(); // S3: between batches, so no two commits to one table at once
-                }
                 DeltaResultStore.WriteTimes took = store.write(batch, writerId, version);
                 if (watch != null) {
                     watch.committed(took, batch.size());
@@ -185,10 +182,7 @@ public final class TuneJob {
             }, () -> {
                 held.check();
                 long t0 = System.nanoTime();
-                int merged = store.materialize();
-                if (store.concurrentCommitsSafe()) {
-                    store.compactIfDue(); // off the recording path
-                }
+                int merged = store.materialize(); // and compaction, where the file system allows it here
                 if (watch != null && merged > 0) {
                     watch.materialized((System.nanoTime() - t0) / 1_000_000);
                 }

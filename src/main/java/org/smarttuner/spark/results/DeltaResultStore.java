@@ -165,6 +165,9 @@ public final class DeltaResultStore {
         if (version < 0) {
             throw new IllegalArgumentException("batch version must be >= 0, got " + version);
         }
+        if (!concurrentCommitsSafe()) {
+            compactIfDue(); // S3: between batches, on this thread, so no two commits to one table at once
+        }
         long seq = seqBase.computeIfAbsent(writerId, w -> maxSeq() + 1) + version;
         List<TrialRow> states = latestPerKey(batch.trials()).stream().map(r -> r.withSeq(seq)).toList();
         long t0 = System.nanoTime();
@@ -221,9 +224,19 @@ public final class DeltaResultStore {
 
     /**
      * Brings the {@code trials} table up to the recorded states with one MERGE (a state never replaces a
-     * newer one). Safe to call from another thread than {@link #write}'s; returns how many trials it updated.
+     * newer one), then, where commits may run at once ({@link #concurrentCommitsSafe()}), compacts a table
+     * that is due: the work off the recording path. Call it from another thread than {@link #write}'s;
+     * returns how many trials it updated.
      */
     public int materialize() {
+        int merged = mergeStates();
+        if (concurrentCommitsSafe()) {
+            compactIfDue();
+        }
+        return merged;
+    }
+
+    private int mergeStates() {
         Map<String, TrialRow> todo;
         synchronized (unmaterialized) {
             todo = new LinkedHashMap<>(unmaterialized);
@@ -260,10 +273,9 @@ public final class DeltaResultStore {
     /**
      * Rewrites the small files of the table that gathered the most appends since its last compaction, once
      * that is {@link #COMPACT_AFTER}, into a few large ones (Delta's OPTIMIZE); one table per call, so the
-     * tables that fill up together are compacted on consecutive batches. Where two commits to one table
-     * from one driver may run at once ({@link #concurrentCommitsSafe()}) call it from another thread than
-     * {@link #write}'s, so recording never waits for it; elsewhere (S3) call it on {@link #write}'s thread,
-     * between batches. Returns the table compacted, if any.
+     * tables that fill up together are compacted on consecutive batches. {@link #materialize()} calls it off
+     * the recording path where two commits to one table may run at once ({@link #concurrentCommitsSafe()});
+     * elsewhere (S3) {@link #write} calls it first, between batches. Returns the table compacted, if any.
      */
     public Optional<String> compactIfDue() {
         String due = null;
