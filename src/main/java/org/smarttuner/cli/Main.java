@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
             PrepareCommand.class, CreateStudyCommand.class, AskCommand.class, TellCommand.class, TrialsCommand.class,
             BestTrialCommand.class, BestTrialsCommand.class, StudyNamesCommand.class, StudiesCommand.class,
             StudyCommand.class, StorageCommand.class, DeleteStudyCommand.class, BenchCommand.class, ReportCommand.class,
-            StatusCommand.class, SynthesizeCommand.class, ExportCommand.class,
+            StatusCommand.class, SynthesizeCommand.class, ExportCommand.class, LibTorchArchiveCommand.class, EngineCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
@@ -44,6 +44,14 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        try {
+            // Before anything loads DJL: libtorch from an archive or the bundled CUDA natives, offline.
+            org.smarttuner.tts.torch.NativeTorch.prepare();
+        } catch (org.smarttuner.tts.torch.NativeTorch.LibTorchException e) {
+            System.err.println("smart-tuner: " + e.getMessage());
+            ProcessExit.end(USAGE_ERROR, System::getenv, System::exit);
+            return;
+        }
         ProcessExit.end(run(args), System::getenv, System::exit);
     }
 

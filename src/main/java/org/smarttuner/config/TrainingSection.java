@@ -39,8 +39,11 @@ final class TrainingSection {
             }
         }
         List<String> initIgnore = r.stringList("init_ignore", TrainingSettings.DEFAULT_INIT_IGNORE);
+        // GPU math: TF32 tensor cores (Ampere+) and cuDNN's autotuner; recorded with every trial.
+        boolean tf32 = r.bool("tf32", true);
+        boolean cudnnBenchmark = r.bool("cudnn_benchmark", true);
         return new TrainingSettings(epochs, batch, opt, lr, wd, b1, b2, eps, clip, schedule, decay, decayEpochs, warmup,
                 ga, gaSigma, gatePositive, seed, freeRunEvery, freeRunUtterances, freeRunMaxLength, mcd, initFrom,
-                initIgnore);
+                initIgnore, tf32, cudnnBenchmark);
     }
 }

@@ -29,8 +29,17 @@ public record SegmentOutcome(
         long taskStartMillis,
         long taskEndMillis,
         String damagedCheckpoint,
-        TrialArtifacts artifacts) implements Serializable {
-    private static final long serialVersionUID = 3L;
+        TrialArtifacts artifacts,
+        String engine) implements Serializable {
+    private static final long serialVersionUID = 4L;
+
+    /** An outcome without a note of the engine (device, libtorch, GPU math settings). */
+    public SegmentOutcome(String study, int number, int segment, List<EpochStats> epochs, String checkpoint,
+            String failure, String error, String executorId, String host, String gpu, long taskStartMillis,
+            long taskEndMillis, String damagedCheckpoint, TrialArtifacts artifacts) {
+        this(study, number, segment, epochs, checkpoint, failure, error, executorId, host, gpu, taskStartMillis,
+                taskEndMillis, damagedCheckpoint, artifacts, null);
+    }
 
     /** An outcome without rung artifacts. */
     public SegmentOutcome(String study, int number, int segment, List<EpochStats> epochs, String checkpoint,

@@ -29,6 +29,8 @@ public final class TrialCodec {
     public static final String EPOCHS_DONE = "epochs_done";
     public static final String EXECUTOR = "executor";
     public static final String GPU = "gpu";
+    /** How the trial's last segment ran: device, libtorch, CUDA and cuDNN, TF32 and cuDNN autotuner. */
+    public static final String ENGINE = "engine";
     public static final String REASON = "fail_reason";
     public static final String MLFLOW_RUN = "mlflow_run_id";
     public static final String EVENTS = "events";

@@ -1,7 +1,6 @@
 package org.smarttuner.spark;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,6 +27,9 @@ import org.smarttuner.tts.train.SegmentTrainer;
 import org.smarttuner.tts.train.TargetStop;
 import org.smarttuner.tts.train.TrainingData;
 import org.smarttuner.tts.train.TrainingSegment;
+import org.smarttuner.tts.torch.CudaProbe;
+import org.smarttuner.tts.torch.DeviceSetup;
+import org.smarttuner.tts.torch.NativeTorch;
 
 /**
  * The executor side of a segment: picks the device Spark assigned to the task, loads the
@@ -55,8 +57,11 @@ public final class TrialRunner implements SegmentWork {
         Path local = Files.createTempDirectory("smart-tuner-" + r.study() + "-trial" + r.number() + "-");
         try {
             Device device;
+            String engine;
             try {
+                NativeTorch.prepare(); // libtorch from the archive (or the bundled CUDA natives), offline
                 device = device(r, gpu);
+                engine = DeviceSetup.prepare(device, r.training().tf32(), r.training().cudnnBenchmark());
             } catch (IllegalStateException e) {
                 return error(r, e.getMessage(), executor, host, gpu, start);
             }
@@ -129,7 +134,7 @@ public final class TrialRunner implements SegmentWork {
             }
             return new SegmentOutcome(r.study(), r.number(), r.segment(), epochs, checkpoint,
                     result.failure().orElse(null), null, executor, host, gpu.orElse(null), start,
-                    System.currentTimeMillis(), null, artifacts);
+                    System.currentTimeMillis(), null, artifacts, engine);
         } finally {
             deleteTree(local);
         }
@@ -194,14 +199,17 @@ public final class TrialRunner implements SegmentWork {
             throw new IllegalStateException("Spark assigned GPU address '" + gpu.get() + "', which is not a CUDA "
                     + "device index; the discovery script must print indices such as \"0\"");
         }
-        int count = Engine.getInstance().getGpuCount();
+        // Asked of the CUDA runtime libtorch loaded (bundled or archived), not of a system libcudart.
+        CudaProbe.CudaInfo cuda = CudaProbe.probe();
+        int count = cuda.devices();
         if (count == 0) {
             if (r.device().equals("auto")) {
-                LOG.warn("GPU {} assigned but this executor's PyTorch engine has no CUDA; training on the CPU", id);
+                LOG.warn("GPU {} assigned but this executor cannot use it ({}); training on the CPU", id,
+                        cuda.problem());
                 return Device.cpu();
             }
-            throw new IllegalStateException("Spark assigned GPU " + id + " but this executor's PyTorch engine has no "
-                    + "CUDA support: build the job jar with mvn -Pcuda package");
+            throw new IllegalStateException("Spark assigned GPU " + id + " but this executor cannot use it: "
+                    + cuda.problem());
         }
         if (id >= count) {
             throw new IllegalStateException("Spark assigned GPU " + id + " but this executor sees " + count

@@ -527,6 +527,9 @@ public final class TuneJob {
         if (o.gpu() != null) {
             attrs.put(TrialCodec.GPU, o.gpu());
         }
+        if (o.engine() != null) {
+            attrs.put(TrialCodec.ENGINE, o.engine());
+        }
         int epochsDone = o.epochs().isEmpty() ? TrialCodec.epochsDone(t) : o.epochs().get(o.epochs().size() - 1).epoch();
         attrs.put(TrialCodec.EPOCHS_DONE, epochsDone);
         attrs.put("segments", f.request().segment() + 1);

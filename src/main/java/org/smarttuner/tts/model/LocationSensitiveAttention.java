@@ -60,7 +60,7 @@ final class LocationSensitiveAttention {
         long kernel = locationConv.getShape().get(2);
         NDArray flat = local(locationConv.reshape(filters, 2 * kernel), scope);
         NDArray combined = local(locationDense.matMul(flat), scope);
-        boolean gpu = memory.getDevice().isGpu();
+        boolean gpu = SameConv.nativeConv(memory.getDevice());
         NDArray locationKernel = gpu ? local(combined.reshape(attentionDim, 2, kernel), scope) : combined;
         NDArray vRow = local(v.reshape(1, attentionDim), scope);
         long pad = (kernel - 1) / 2;

@@ -17,7 +17,18 @@ import ai.djl.nn.convolutional.Conv1d;
  * GPU the native convolution (cuDNN) is used.
  */
 final class SameConv {
+    /**
+     * Tests only: run the native-convolution branches (the GPU's) on the CPU too, so their shapes and
+     * padding are checked against im2col where no GPU is (forward passes only: see above).
+     */
+    static volatile boolean nativeOnCpu;
+
     private SameConv() {
+    }
+
+    /** Whether convolutions on {@code device} use libtorch's own (cuDNN on a GPU). */
+    static boolean nativeConv(ai.djl.Device device) {
+        return device.isGpu() || nativeOnCpu;
     }
 
     /**
@@ -27,7 +38,7 @@ final class SameConv {
     static NDArray apply(NDArray x, NDArray weight, NDArray bias, NDManager scope) {
         long k = weight.getShape().get(2);
         long pad = (k - 1) / 2;
-        if (x.getDevice().isGpu()) {
+        if (nativeConv(x.getDevice())) {
             return Conv1d.conv1d(x, weight, bias, new Shape(1), new Shape(pad), new Shape(1)).singletonOrThrow();
         }
         long b = x.getShape().get(0);

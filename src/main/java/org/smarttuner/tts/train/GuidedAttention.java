@@ -1,7 +1,9 @@
 package org.smarttuner.tts.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -21,27 +23,33 @@ public record GuidedAttention(double weight, double sigma) {
         return weight > 0;
     }
 
-    /** @param alignments (B, S, T) */
+    /**
+     * @param alignments (B, S, T)
+     *
+     * <p>The penalty matrix is built where the alignments are (on the GPU there): only the 2B lengths
+     * cross from the host, not the B x S x T matrix (about 46 MB a step at batch 64 on LJSpeech lengths).
+     */
     NDArray loss(NDArray alignments, long[] textLengths, long[] melLengths, int framesPerStep, NDManager scope) {
         Shape shape = alignments.getShape();
         int b = (int) shape.get(0);
         int steps = (int) shape.get(1);
         int t = (int) shape.get(2);
-        float[] penalty = new float[b * steps * t];
+        Device device = alignments.getDevice();
+        float[] n = new float[b];
+        float[] s = new float[b];
         long count = 0;
-        double denom = 2 * sigma * sigma;
         for (int i = 0; i < b; i++) {
-            int n = (int) textLengths[i];
-            int s = (int) Math.min(steps, (melLengths[i] + framesPerStep - 1) / framesPerStep);
-            for (int j = 0; j < s; j++) {
-                for (int k = 0; k < n; k++) {
-                    double d = (double) k / n - (double) j / s;
-                    penalty[(i * steps + j) * t + k] = (float) (1 - Math.exp(-d * d / denom));
-                }
-            }
-            count += (long) n * s;
+            n[i] = textLengths[i];
+            s[i] = Math.min(steps, (melLengths[i] + framesPerStep - 1) / framesPerStep);
+            count += (long) n[i] * (long) s[i];
         }
-        NDArray w = scope.create(penalty, shape).toDevice(alignments.getDevice(), false);
-        return alignments.mul(w).sum().div(Math.max(1, count));
+        NDArray textLen = scope.create(n, new Shape(b, 1, 1)).toDevice(device, false);
+        NDArray stepLen = scope.create(s, new Shape(b, 1, 1)).toDevice(device, false);
+        NDArray k = scope.arange(0f, t, 1f, DataType.FLOAT32, device).reshape(1, 1, t);
+        NDArray j = scope.arange(0f, steps, 1f, DataType.FLOAT32, device).reshape(1, steps, 1);
+        NDArray d = k.div(textLen).sub(j.div(stepLen));
+        NDArray penalty = d.square().div(-2 * sigma * sigma).exp().neg().add(1f);
+        NDArray inside = k.lt(textLen).logicalAnd(j.lt(stepLen)).toType(DataType.FLOAT32, false);
+        return alignments.mul(penalty.mul(inside)).sum().div(Math.max(1, count));
     }
 }

@@ -34,7 +34,8 @@ public final class MemoryProbe {
             return 0;
         }
         try {
-            return ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getUsed();
+            // the CUDA runtime libtorch loaded (bundled or archived), not a system libcudart
+            return org.smarttuner.tts.torch.CudaProbe.memoryUsed(device.getDeviceId());
         } catch (RuntimeException | LinkageError e) {
             return -1;
         }

@@ -60,6 +60,42 @@ class TrainingPartsTest {
         }
     }
 
+    /** The device-built penalty equals the formula, entry by entry, with padded steps and tokens costing nothing. */
+    @Test
+    void guidedAttentionIsTheFormulaOverEachUtterancesOwnLengths() {
+        try (NDManager m = NDManager.newBaseManager(CPU)) {
+            int b = 3;
+            int steps = 7;
+            int t = 9;
+            long[] text = {9, 5, 3};
+            long[] mel = {13, 7, 14}; // r = 2: 7, 4 and 7 steps
+            double sigma = 0.3;
+            java.util.Random rnd = new java.util.Random(5);
+            float[] align = new float[b * steps * t];
+            for (int i = 0; i < align.length; i++) {
+                align[i] = rnd.nextFloat();
+            }
+            double sum = 0;
+            long count = 0;
+            for (int i = 0; i < b; i++) {
+                long n = text[i];
+                long s = Math.min(steps, (mel[i] + 1) / 2);
+                for (int j = 0; j < steps; j++) {
+                    for (int k = 0; k < t; k++) {
+                        if (j < s && k < n) {
+                            double d = (double) k / n - (double) j / s;
+                            sum += align[(i * steps + j) * t + k] * (1 - Math.exp(-d * d / (2 * sigma * sigma)));
+                        }
+                    }
+                }
+                count += n * s;
+            }
+            float got = new GuidedAttention(1, sigma).loss(m.create(align, new Shape(b, steps, t)), text, mel, 2, m)
+                    .getFloat();
+            assertEquals(sum / count, got, 1e-5 * Math.abs(sum / count));
+        }
+    }
+
     @Test
     void guidedAttentionPenalisesOffDiagonalWeight() {
         try (NDManager m = NDManager.newBaseManager(CPU)) {
