@@ -5,14 +5,21 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: jobs/tune.sh --config FILE [--master URL] [--jar JOB_JAR] [--conf KEY=VALUE]... [--dry-run]
-                    [-- SPARK_SUBMIT_ARGS...]
+Usage: jobs/tune.sh --config FILE [--master URL] [--jar JOB_JAR] [--libtorch ARCHIVE]
+                    [--conf KEY=VALUE]... [--dry-run] [-- SPARK_SUBMIT_ARGS...]
 
 Submits a Smart Tuner study (the `tune` command) to Spark in client mode.
 
   --config FILE     the study's YAML (required); passed as --config and as spark.smarttuner.config
   --master URL      Spark master (default: $SPARK_MASTER, else local[2])
   --jar JOB_JAR     job jar (default: smart-tuner-job.jar of the runnable layout or target/)
+  --libtorch ARCHIVE
+                    libtorch for the executors (the job jar carries none): a local .tgz/.tar.gz/.tar
+                    is built from the runnable layout's libtorch when missing (smart-tuner
+                    libtorch-archive), passed with --archives ARCHIVE#libtorch and
+                    spark.executorEnv.PYTORCH_LIBRARY_PATH=libtorch, and unpacked once next to itself
+                    for the driver; a URL (hdfs://, s3a://, ...) is passed as it is, and the driver
+                    then uses PYTORCH_LIBRARY_PATH or the runnable layout's libtorch
   --conf KEY=VALUE  a Spark setting; spark.smarttuner.<key.path>=VALUE overrides the YAML
   --dry-run         print the command without running it
   --                everything after it goes to spark-submit before the jar
@@ -65,6 +72,7 @@ jvm_opts="${spark_flags[*]} -Dai.djl.offline=true"
 config=""
 master="${SPARK_MASTER:-local[2]}"
 jar="$layout/smart-tuner-job.jar"
+libtorch=""
 dry_run=false
 confs=()
 extra=()
@@ -77,11 +85,13 @@ while [[ $# -gt 0 ]]; do
     --master=*) master="${1#--master=}"; shift ;;
     --jar) [[ $# -ge 2 ]] || die "--jar needs a file"; jar="$2"; shift 2 ;;
     --jar=*) jar="${1#--jar=}"; shift ;;
+    --libtorch) [[ $# -ge 2 ]] || die "--libtorch needs an archive (.tgz, .tar.gz, .tar) or its URL"; libtorch="$2"; shift 2 ;;
+    --libtorch=*) libtorch="${1#--libtorch=}"; shift ;;
     --conf) [[ $# -ge 2 ]] || die "--conf needs KEY=VALUE"; confs+=("$2"); shift 2 ;;
     --conf=*) confs+=("${1#--conf=}"); shift ;;
     --dry-run) dry_run=true; shift ;;
     --) shift; extra=("$@"); break ;;
-    *) die "unknown argument '$1' (allowed: --config, --master, --jar, --conf, --dry-run, --help, -- ...)" ;;
+    *) die "unknown argument '$1' (allowed: --config, --master, --jar, --libtorch, --conf, --dry-run, --help, -- ...)" ;;
   esac
 done
 
@@ -97,6 +107,39 @@ for c in ${confs[@]+"${confs[@]}"}; do
   esac
 done
 
+# libtorch for the executors: an archive they unpack into their working folder as libtorch/.
+archive_args=()
+if [[ -n "$libtorch" ]]; then
+  case "$libtorch" in
+    *.tgz|*.tar.gz|*.tar) ;;
+    *) die "--libtorch '$libtorch' must end in .tgz, .tar.gz or .tar (what --archives and YARN unpack)" ;;
+  esac
+  if [[ "$libtorch" == *://* ]]; then
+    archive_args=(--archives "$libtorch#libtorch")
+  else
+    if [[ ! -f "$libtorch" ]]; then
+      [[ -d "$layout/lib" ]] || die "--libtorch $libtorch does not exist and there is no runnable layout to build it from"
+      echo "tune.sh: building the libtorch archive $libtorch from $layout/lib" >&2
+      if ! $dry_run; then
+        "${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "$layout/smart-tuner.jar:$layout/lib/*" org.smarttuner.cli.Main libtorch-archive --out "$libtorch" >&2 \
+          || die "could not build the libtorch archive $libtorch"
+      fi
+    fi
+    libtorch="$(cd "$(dirname "$libtorch")" && pwd)/$(basename "$libtorch")"
+    # The driver (client mode) loads libtorch too: the same archive, unpacked once beside it.
+    driver_torch="$libtorch.unpacked"
+    if ! $dry_run && [[ ! -f "$driver_torch/libtorch.so" || "$libtorch" -nt "$driver_torch/libtorch.so" ]]; then
+      rm -rf "$driver_torch.tmp" && mkdir -p "$driver_torch.tmp" \
+        && tar -xf "$libtorch" -C "$driver_torch.tmp" \
+        && rm -rf "$driver_torch" && mv "$driver_torch.tmp" "$driver_torch" \
+        || die "could not unpack $libtorch into $driver_torch"
+    fi
+    export PYTORCH_LIBRARY_PATH="$driver_torch"
+    archive_args=(--archives "$libtorch#libtorch")
+  fi
+  archive_args+=(--conf "spark.executorEnv.PYTORCH_LIBRARY_PATH=libtorch")
+fi
+
 submit_args=(
   --class org.smarttuner.cli.Main
   --master "$master"
@@ -108,7 +151,7 @@ submit_args=(
 for c in ${confs[@]+"${confs[@]}"}; do
   submit_args+=(--conf "$c")
 done
-submit_args+=(${extra[@]+"${extra[@]}"} "$jar" tune --config "$config")
+submit_args+=(${archive_args[@]+"${archive_args[@]}"} ${extra[@]+"${extra[@]}"} "$jar" tune --config "$config")
 
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 export SPARK_SCALA_VERSION="${SPARK_SCALA_VERSION:-2.13}"
@@ -126,6 +169,9 @@ else
        org.apache.spark.deploy.SparkSubmit "${submit_args[@]}")
 fi
 
+if [[ -n "${PYTORCH_LIBRARY_PATH:-}" && -n "$libtorch" ]]; then
+  echo "tune.sh: driver libtorch: PYTORCH_LIBRARY_PATH=$PYTORCH_LIBRARY_PATH" >&2
+fi
 printf 'tune.sh: running:' >&2
 printf ' %q' "${cmd[@]}" >&2
 printf '\n' >&2

@@ -119,6 +119,48 @@ class JobScriptsTest {
         assertEquals(expected, args);
     }
 
+    /** --libtorch: the executors unpack the archive as libtorch/ and are told so; the driver gets it unpacked. */
+    @Test
+    void aLibtorchArchiveGoesToTheExecutorsAndIsUnpackedForTheDriver() throws Exception {
+        Path config = Files.writeString(dir.resolve("s.yaml"), "study: {name: x}\n");
+        Path jar = Files.writeString(dir.resolve("job.jar"), "");
+        Path home = dir.resolve("spark");
+        Path submit = home.resolve("bin/spark-submit");
+        Files.createDirectories(submit.getParent());
+        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\necho \"driver=$PYTORCH_LIBRARY_PATH\"\n");
+        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path content = Files.createDirectories(dir.resolve("content"));
+        Files.writeString(content.resolve("libtorch.so"), "lib");
+        Files.writeString(content.resolve("libdjl_torch.so"), "jni");
+        Path archive = dir.resolve("libtorch.tgz");
+        assertEquals(0, new ProcessBuilder("tar", "-czf", archive.toString(), "-C", content.toString(), ".")
+                .start().waitFor());
+        Result r = run(Map.of("SPARK_HOME", home.toString()), List.of(), TUNE.toString(), "--config",
+                config.toString(), "--jar", jar.toString(), "--libtorch", archive.toString());
+        assertEquals(0, r.rc(), r.err());
+        List<String> args = r.out().lines().toList();
+        int at = args.indexOf("--archives");
+        assertTrue(at > 0, r.out());
+        assertEquals(archive + "#libtorch", args.get(at + 1));
+        assertEquals(List.of("--conf", "spark.executorEnv.PYTORCH_LIBRARY_PATH=libtorch"), args.subList(at + 2, at + 4));
+        assertTrue(args.indexOf(jar.toString()) > at, "archive options come before the jar: " + args);
+        assertEquals("driver=" + archive + ".unpacked", args.get(args.size() - 1));
+        assertEquals("lib", Files.readString(dir.resolve("libtorch.tgz.unpacked/libtorch.so")));
+
+        // a URL is the executors' business: passed as it is, nothing unpacked here
+        Result url = run(Map.of("SPARK_HOME", home.toString()), List.of("PYTORCH_LIBRARY_PATH"), TUNE.toString(),
+                "--config", config.toString(), "--jar", jar.toString(), "--libtorch", "s3a://bucket/lt.tgz");
+        assertEquals(0, url.rc(), url.err());
+        assertTrue(url.out().contains("--archives\ns3a://bucket/lt.tgz#libtorch\n"), url.out());
+        assertTrue(url.out().endsWith("driver=\n"), url.out());
+
+        assertBad(run(Map.of("SPARK_HOME", home.toString()), List.of(), TUNE.toString(), "--config",
+                config.toString(), "--jar", jar.toString(), "--libtorch", dir.resolve("lt.zip").toString()),
+                "must end in .tgz, .tar.gz or .tar");
+        assertBad(run(Map.of("SPARK_HOME", home.toString()), List.of(), TUNE.toString(), "--config",
+                config.toString(), "--jar", jar.toString(), "--libtorch"), "--libtorch needs an archive");
+    }
+
     @Test
     void withoutSparkHomeRunsSparkSubmitFromTheRunnableLayout() throws Exception {
         Path config = Files.writeString(dir.resolve("s.yaml"), "study: {name: x}\n");

@@ -69,13 +69,27 @@ class ClusterTuneTest {
         return file;
     }
 
+    /**
+     * Also the deployment of libtorch: the cluster's jars hold no libtorch and no DJL JNI, the job jar
+     * neither; the executors get both only from the archive {@code jobs/tune.sh --libtorch} builds
+     * and passes, offline, with a DJL cache of their own that must stay empty (nothing downloaded or
+     * extracted there).
+     */
     @Test
     void trialsRunOnBothWorkersWithTheirOwnGpus() throws Exception {
-        try (StandaloneCluster cluster = StandaloneCluster.start("two-workers", List.of("0", "1"), 1, "2g")) {
+        try (StandaloneCluster cluster = StandaloneCluster.start("two-workers", List.of("0", "1"), 1, "2g", false)) {
             Path work = cluster.root().resolve("study");
-            StandaloneCluster.Driver driver = cluster.submit("driver", config(work, 4, 2), Map.of());
+            Path archive = cluster.root().resolve("libtorch.tar");
+            Path executorCache = Files.createDirectories(cluster.root().resolve("executor-djl-cache"));
+            StandaloneCluster.Driver driver = cluster.submit("driver", config(work, 4, 2),
+                    Map.of("spark.executorEnv.DJL_CACHE_DIR", executorCache.toString()),
+                    List.of("--libtorch", archive.toString()));
             awaitDriver(cluster, driver);
             String out = driver.out();
+            assertTrue(Files.isRegularFile(archive), "tune.sh built the archive; its log:\n" + driver.err());
+            try (var left = Files.list(executorCache)) {
+                assertEquals(List.of(), left.toList(), "executors downloaded or extracted libtorch into their cache");
+            }
 
             DeltaResultStore store = new DeltaResultStore(SparkTestSession.get(), work.resolve("delta").toString());
             List<TrialRow> trials = store.trials(STUDY);
@@ -96,6 +110,19 @@ class ClusterTuneTest {
                 gpus.add(t.gpu());
             }
             assertEquals(Set.of("0", "1"), gpus, "trials ran on both workers, each with its own GPU");
+            for (TrialRow t : trials) {
+                // the executor's own note of how it trained, kept with the trial
+                assertTrue(t.systemAttrsJson().contains("\"engine\":\"cpu; libtorch 2.7.1 (cpu, archive)\""),
+                        "trial " + t.number() + " engine note: " + t.systemAttrsJson());
+            }
+            for (TrialRow t : trials) {
+                String executorId = t.executor().substring(0, t.executor().indexOf('@'));
+                Path log = cluster.executorLog(executorId).orElseThrow(() -> new AssertionError(
+                        "no log of executor " + executorId));
+                String text = Files.readString(log);
+                assertTrue(text.contains("(cpu) from ") && text.contains("/libtorch"),
+                        "executor " + executorId + " did not load the archive's libtorch:\n" + text);
+            }
             System.out.println("[cluster] summary:\n" + summaryOf(out));
         }
     }

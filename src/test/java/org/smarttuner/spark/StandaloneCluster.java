@@ -73,6 +73,16 @@ public final class StandaloneCluster implements AutoCloseable {
      */
     public static StandaloneCluster start(String name, List<String> gpus, int workerCores, String workerMemory)
             throws IOException, InterruptedException {
+        return start(name, gpus, workerCores, workerMemory, true);
+    }
+
+    /**
+     * As {@link #start(String, List, int, String)}; with {@code torchNatives} false the cluster's jars
+     * leave out libtorch and DJL's JNI (pytorch-native-*, pytorch-jni), as on a cluster whose
+     * executors get libtorch only from the archive a job passes.
+     */
+    public static StandaloneCluster start(String name, List<String> gpus, int workerCores, String workerMemory,
+            boolean torchNatives) throws IOException, InterruptedException {
         if (!Files.isDirectory(LAYOUT.resolve("lib"))) {
             throw new IllegalStateException("no runnable layout at " + LAYOUT
                     + ": run mvn -B -o package -DskipTests (or mvn verify) first");
@@ -81,7 +91,7 @@ public final class StandaloneCluster implements AutoCloseable {
         Path root = PROJECT.resolve("target/cluster-tests").resolve(name + "-" + stamp);
         StandaloneCluster c = new StandaloneCluster(root, gpus);
         try {
-            c.buildSparkHome();
+            c.buildSparkHome(torchNatives);
             c.startMaster();
             for (int i = 0; i < gpus.size(); i++) {
                 c.startWorker("worker" + (char) ('A' + i), gpus.get(i), workerCores, workerMemory);
@@ -94,12 +104,16 @@ public final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    private void buildSparkHome() throws IOException {
+    private void buildSparkHome(boolean torchNatives) throws IOException {
         Path jars = Files.createDirectories(sparkHome.resolve("jars"));
         Files.createDirectories(sparkHome.resolve("conf"));
         Files.createDirectories(logs);
         try (Stream<Path> s = Files.list(LAYOUT.resolve("lib"))) {
             for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).toList()) {
+                String n = jar.getFileName().toString();
+                if (!torchNatives && (n.startsWith("pytorch-native-") || n.startsWith("pytorch-jni-"))) {
+                    continue;
+                }
                 Files.createSymbolicLink(jars.resolve(jar.getFileName()), jar);
             }
         }
@@ -225,8 +239,15 @@ public final class StandaloneCluster implements AutoCloseable {
      * extraConf} adds or replaces settings; an empty value drops one.
      */
     public Driver submit(String name, Path config, Map<String, String> extraConf) throws IOException {
+        return submit(name, config, extraConf, List.of());
+    }
+
+    /** As {@link #submit(String, Path, Map)}, with more arguments for {@code jobs/tune.sh} (e.g. --libtorch). */
+    public Driver submit(String name, Path config, Map<String, String> extraConf, List<String> scriptArgs)
+            throws IOException {
         List<String> cmd = new ArrayList<>(List.of(PROJECT.resolve("jobs/tune.sh").toString(), "--config",
                 config.toString(), "--master", masterUrl()));
+        cmd.addAll(scriptArgs);
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("spark.executor.cores", "1");
         conf.put("spark.task.cpus", "1");

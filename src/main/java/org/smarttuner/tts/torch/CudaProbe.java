@@ -96,7 +96,9 @@ public final class CudaProbe {
 
     private static CudaInfo probe(Engine engine) {
         Path dir = Path.of(ai.djl.pytorch.jni.LibUtils.getLibtorchPath());
-        if (!engine.hasCapability(StandardCapabilities.CUDA)) {
+        boolean cudaBuild = engine.hasCapability(StandardCapabilities.CUDA)
+                || Files.exists(dir.resolve("libtorch_cuda.so"));
+        if (!cudaBuild) {
             return new CudaInfo(0, Optional.empty(), 0, 0, 0, List.of(), "this libtorch (" + dir + ") is built "
                     + "without CUDA: give executors a CUDA libtorch archive (smart-tuner libtorch-archive from the -Pcuda "
                     + "build) to train on GPUs");

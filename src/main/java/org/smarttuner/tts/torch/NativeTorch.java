@@ -61,10 +61,11 @@ public final class NativeTorch {
         }
 
         public String describe() {
+            String cpuOnly = cuda() && "cpu".equals(settings.get(FLAVOR)) ? "; no GPU driver here, so CPU only" : "";
             return switch (kind) {
-                case "archive" -> "libtorch " + version + " (" + flavor + ") from " + dir.orElseThrow();
+                case "archive" -> "libtorch " + version + " (" + flavor + ") from " + dir.orElseThrow() + cpuOnly;
                 case "bundled-cuda" -> "libtorch " + version + " (" + flavor + ") bundled in the job, extracted to "
-                        + dir.orElseThrow();
+                        + dir.orElseThrow() + cpuOnly;
                 default -> "libtorch from the classpath (DJL's own lookup)";
             };
         }
@@ -169,6 +170,7 @@ public final class NativeTorch {
         if (settings.apply(FLAVOR) == null && flavor != null) {
             djlSettings.put(FLAVOR, flavor);
         }
+        driverlessFlavor(dir, flavor, djlSettings, settings);
         return new Source("archive", Optional.of(dir), version == null ? "?" : version,
                 flavor == null ? (Files.exists(dir.resolve("libtorch_cuda.so")) ? "cuda" : "cpu") : flavor,
                 djlSettings);
@@ -191,6 +193,13 @@ public final class NativeTorch {
                     String resource = "pytorch/" + flavor + "/" + classifier + "/" + lib.trim();
                     try (InputStream in = resourceStream(resource)) {
                         Files.copy(in, tmp.resolve(lib.trim()), StandardCopyOption.REPLACE_EXISTING);
+                    }
+                }
+                // DJL's JNI library built for these natives, beside them (DJL looks there first)
+                String jni = "jnilib/" + classifier + "/" + flavor + "/" + JNI;
+                if (NativeTorch.class.getClassLoader().getResource(jni) != null) {
+                    try (InputStream in = resourceStream(jni)) {
+                        Files.copy(in, tmp.resolve(JNI), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
                 try {
@@ -220,7 +229,33 @@ public final class NativeTorch {
         if (settings.apply(VERSION) == null) {
             djlSettings.put(VERSION, version);
         }
+        driverlessFlavor(dir, flavor, djlSettings, settings);
         return new Source("bundled-cuda", Optional.of(dir), version, flavor, djlSettings);
+    }
+
+    /**
+     * On a machine without a GPU driver a CUDA libtorch loads and runs on the CPU, but DJL, told its
+     * flavour is CUDA, also loads its NVRTC shim ({@code libcaffe2_nvrtc.so}, for GPU kernel fusion
+     * only), which links the driver's {@code libcuda.so.1} and fails. There DJL is told the flavour
+     * is cpu: it loads the same libraries minus that one (the JNI library in the folder stays the
+     * CUDA build's).
+     */
+    static void driverlessFlavor(Path dir, String flavor, java.util.Map<String, String> djlSettings,
+                                 UnaryOperator<String> settings) {
+        if (flavor != null && flavor.startsWith("cu") && settings.apply(FLAVOR) == null
+                && Files.exists(dir.resolve("libcaffe2_nvrtc.so")) && !driverPresent()) {
+            djlSettings.put(FLAVOR, "cpu");
+        }
+    }
+
+    /** Whether the NVIDIA driver's {@code libcuda.so.1} can be loaded here. */
+    static boolean driverPresent() {
+        try {
+            com.sun.jna.NativeLibrary.getInstance("libcuda.so.1");
+            return true;
+        } catch (UnsatisfiedLinkError e) {
+            return false;
+        }
     }
 
     /** The DJL version of this build's PyTorch engine ({@code pytorch-engine.properties}). */
