@@ -128,9 +128,10 @@ if [[ -n "$libtorch" ]]; then
     libtorch="$(cd "$(dirname "$libtorch")" && pwd)/$(basename "$libtorch")"
     # The driver (client mode) loads libtorch too: the same archive, unpacked once beside it.
     driver_torch="$libtorch.unpacked"
-    if ! $dry_run && [[ ! -f "$driver_torch/libtorch.so" || "$libtorch" -nt "$driver_torch/libtorch.so" ]]; then
+    # .unpacked is written last, so its time says when this copy was made (tar keeps the files' own).
+    if ! $dry_run && [[ ! -f "$driver_torch/.unpacked" || "$libtorch" -nt "$driver_torch/.unpacked" ]]; then
       rm -rf "$driver_torch.tmp" && mkdir -p "$driver_torch.tmp" \
-        && tar -xf "$libtorch" -C "$driver_torch.tmp" \
+        && tar -xf "$libtorch" -C "$driver_torch.tmp" && touch "$driver_torch.tmp/.unpacked" \
         && rm -rf "$driver_torch" && mv "$driver_torch.tmp" "$driver_torch" \
         || die "could not unpack $libtorch into $driver_torch"
     fi
