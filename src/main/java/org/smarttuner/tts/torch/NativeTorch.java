@@ -105,7 +105,7 @@ public final class NativeTorch {
     static Source prepare(UnaryOperator<String> settings, Path cacheDir) {
         String libraryPath = settings.apply(LIBRARY_PATH);
         if (libraryPath != null && !libraryPath.isBlank()) {
-            return fromArchive(libraryPath, settings);
+            return fromArchive(libraryPath, settings, cacheDir);
         }
         Optional<Properties> bundled = classpathProperties("native/lib/pytorch.properties");
         if (bundled.isPresent() && bundled.get().getProperty("flavor", "cpu").startsWith("cu")
@@ -116,7 +116,7 @@ public final class NativeTorch {
                 bundled.map(p -> p.getProperty("flavor", "cpu")).orElse("?"), java.util.Map.of());
     }
 
-    private static Source fromArchive(String libraryPath, UnaryOperator<String> settings) {
+    private static Source fromArchive(String libraryPath, UnaryOperator<String> settings, Path cacheDir) {
         Path cwd = Path.of("").toAbsolutePath();
         List<String> looked = new ArrayList<>();
         Path dir = null;
@@ -154,15 +154,17 @@ public final class NativeTorch {
                     + "archive from this build (smart-tuner libtorch-archive, or delete it and rerun jobs/tune.sh "
                     + "--libtorch)");
         }
+        String version = firstNonBlank(settings.apply(VERSION), marker.getProperty("version"));
+        String flavor = firstNonBlank(settings.apply(FLAVOR), marker.getProperty("flavor"));
         boolean jni = Files.isRegularFile(dir.resolve(JNI)) || (djl != null && Files.isRegularFile(dir.resolve(djl
-                + "-" + JNI))) || classpathProperties("jnilib/pytorch.properties").isPresent();
+                + "-" + JNI))) || classpathProperties("jnilib/pytorch.properties").isPresent()
+                || djl != null && version != null && flavor != null && Files.isRegularFile(cacheDir.resolve(version + "-"
+                + flavor + "-linux-x86_64").resolve(djl + "-" + JNI)); // DJL's own cache, where it looks next
         if (!jni) {
             throw new LibTorchException("no DJL JNI library (" + JNI + ") in " + dir + " and no pytorch-jni jar on "
                     + "the classpath: the job jar leaves both to the libtorch archive, so rebuild it with smart-tuner "
                     + "libtorch-archive");
         }
-        String version = firstNonBlank(settings.apply(VERSION), marker.getProperty("version"));
-        String flavor = firstNonBlank(settings.apply(FLAVOR), marker.getProperty("flavor"));
         java.util.Map<String, String> djlSettings = new java.util.LinkedHashMap<>();
         if (settings.apply(VERSION) == null && version != null) {
             djlSettings.put(VERSION, version);

@@ -98,8 +98,11 @@ class NativeTorchTest {
     @Test
     void theBuildsOwnNativesNeedNoSetting() {
         Properties bundled = NativeTorch.classpathProperties("native/lib/pytorch.properties").orElseThrow();
-        NativeTorch.Source s = prepare(Map.of(), tmp.resolve("cache"));
-        if (bundled.getProperty("flavor", "cpu").startsWith("cu")) {
+        boolean cuda = bundled.getProperty("flavor", "cpu").startsWith("cu");
+        // the -Pcuda build: DJL's real cache, where this JVM's start already extracted the 4 GB once
+        Path cache = cuda ? ai.djl.util.Utils.getEngineCacheDir("pytorch") : tmp.resolve("cache");
+        NativeTorch.Source s = prepare(Map.of(), cache);
+        if (cuda) {
             // the -Pcuda build: extracted beside DJL's cache layout, with their JNI library, and handed to DJL
             assertEquals("bundled-cuda", s.kind());
             assertTrue(Files.isRegularFile(s.dir().orElseThrow().resolve("libtorch.so")));
