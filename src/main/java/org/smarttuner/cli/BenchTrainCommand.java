@@ -70,6 +70,9 @@ final class BenchTrainCommand implements Callable<Integer> {
         if (threads != null) {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
         }
+        // TF32 and cuDNN's autotuner as the study's training section says (both on by default), as trials run
+        String engine = org.smarttuner.tts.torch.DeviceSetup.prepare(dev, config.training().tf32(),
+                config.training().cudnnBenchmark());
         TrainBenchmark.Result r = TrainBenchmark.run(config.model(), config.training(), dev, batchSize, tokens, frames,
                 symbols, config.data().audio().nMels(), warmup, steps);
         PrintWriter out = spec.commandLine().getOut();
@@ -77,6 +80,7 @@ final class BenchTrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "bench train: preset %s, %,d parameters, device %s, %d threads, OMP_WAIT_POLICY %s%n",
                 preset, r.parameters(), dev, ai.djl.pytorch.jni.JniUtils.getNumThreads(),
                 waitPolicy == null || waitPolicy.isBlank() ? "unset (libgomp's default)" : waitPolicy);
+        out.println("engine: " + engine);
         out.printf(Locale.ROOT, "batch %d x %d tokens x %d frames, %d warm-up + %d measured steps%n", batchSize,
                 tokens, frames, warmup, steps);
         out.printf(Locale.ROOT, "ms/step median %.1f (min %.1f, max %.1f)%n", r.medianMs(), r.minMs(), r.maxMs());

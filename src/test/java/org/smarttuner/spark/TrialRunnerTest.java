@@ -19,6 +19,29 @@ class TrialRunnerTest {
     @TempDir
     Path dir;
 
+    private SegmentRequest onDevice(String device) {
+        TrainingSettings training = new TrainingSettings(4, 2, "adam", 1e-3, 1e-6, 0.9, 0.999, 1e-6, 1.0, "constant",
+                0.5, 10, 4000, 0.0, 0.2, 5.0, 99, 1, 0, 2.0, 4);
+        return new SegmentRequest("study", 3, 0, 0, Map.of(), TestBatches.tiny(), training, null, 0, 2, null,
+                dir.resolve("shared").toUri().toString(), 1, device, null);
+    }
+
+    /** A GPU Spark assigned that this executor's libtorch cannot use: the trial's error says what is missing. */
+    @Test
+    void aGpuTheEngineCannotUseIsAClearErrorOrTheCpuWhenAuto() {
+        org.smarttuner.tts.torch.CudaProbe.CudaInfo cuda = org.smarttuner.tts.torch.CudaProbe.probe();
+        org.junit.jupiter.api.Assumptions.assumeTrue(cuda.devices() == 0, "this machine has a usable GPU");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> TrialRunner.device(onDevice("gpu"), Optional.of("0")));
+        assertEquals("Spark assigned GPU 0 but this executor cannot use it: " + cuda.problem(), e.getMessage());
+        assertTrue(cuda.problem().contains("built without CUDA") || cuda.problem().contains("no usable GPU"),
+                cuda.problem());
+        assertEquals(ai.djl.Device.cpu(), TrialRunner.device(onDevice("auto"), Optional.of("0")));
+        IllegalStateException noGpu = assertThrows(IllegalStateException.class,
+                () -> TrialRunner.device(onDevice("gpu"), Optional.empty()));
+        assertTrue(noGpu.getMessage().contains("Spark assigned no GPU"), noGpu.getMessage());
+    }
+
     private SegmentRequest resumingFrom(String checkpoint) {
         TrainingSettings training = new TrainingSettings(4, 2, "adam", 1e-3, 1e-6, 0.9, 0.999, 1e-6, 1.0, "constant",
                 0.5, 10, 4000, 0.0, 0.2, 5.0, 99, 1, 0, 2.0, 4);
