@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,9 +101,7 @@ class ClusterSettingsTest {
     void tuneShPassesEitherFileToSparkSubmit(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("s.yaml"), "study: {name: x}\n");
         Path jar = Files.writeString(dir.resolve("job.jar"), "");
-        Path submit = Files.createDirectories(dir.resolve("spark/bin")).resolve("spark-submit");
-        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        JobScriptsTest.standInSparkSubmit(dir.resolve("spark"), "");
         for (String f : List.of("yarn.properties", "kubernetes.properties")) {
             String props = PROJECT.resolve("conf/spark").resolve(f).toString();
             JobScriptsTest.Result r = JobScriptsTest.run(Map.of("SPARK_HOME", dir.resolve("spark").toString()),

@@ -90,6 +90,15 @@ class JobScriptsTest {
                 config.toString(), "--jar", jar.toString()), "has no bin/spark-submit");
     }
 
+    /** A stand-in {@code $SPARK_HOME/bin/spark-submit} that prints the arguments it got, one a line, then runs {@code more}. */
+    static Path standInSparkSubmit(Path home, String more) throws IOException {
+        Path submit = home.resolve("bin/spark-submit");
+        Files.createDirectories(submit.getParent());
+        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n" + more);
+        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return submit;
+    }
+
     static void assertBad(Result r, String message) {
         assertEquals(2, r.rc(), r.err());
         assertTrue(r.err().contains(message), "expected '" + message + "' in: " + r.err());
@@ -100,11 +109,7 @@ class JobScriptsTest {
         Path config = Files.writeString(dir.resolve("s.yaml"), "study: {name: x}\n");
         Path jar = Files.writeString(dir.resolve("job.jar"), "");
         Path home = dir.resolve("spark");
-        Path submit = home.resolve("bin/spark-submit");
-        Files.createDirectories(submit.getParent());
-        // A stand-in spark-submit that prints the arguments it got, one a line.
-        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path submit = standInSparkSubmit(home, "");
         Result r = run(Map.of("SPARK_HOME", home.toString()), List.of(), TUNE.toString(), "--config",
                 config.toString(), "--master", "spark://h:7077", "--jar", jar.toString(), "--conf",
                 "spark.smarttuner.study.n_trials=3");
@@ -125,10 +130,7 @@ class JobScriptsTest {
         Path config = Files.writeString(dir.resolve("s.yaml"), "study: {name: x}\n");
         Path jar = Files.writeString(dir.resolve("job.jar"), "");
         Path home = dir.resolve("spark");
-        Path submit = home.resolve("bin/spark-submit");
-        Files.createDirectories(submit.getParent());
-        Files.writeString(submit, "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\necho \"driver=$PYTORCH_LIBRARY_PATH\"\n");
-        Files.setPosixFilePermissions(submit, PosixFilePermissions.fromString("rwxr-xr-x"));
+        standInSparkSubmit(home, "echo \"driver=$PYTORCH_LIBRARY_PATH\"\n");
         Path content = Files.createDirectories(dir.resolve("content"));
         Files.writeString(content.resolve("libtorch.so"), "lib");
         Files.writeString(content.resolve("libdjl_torch.so"), "jni");

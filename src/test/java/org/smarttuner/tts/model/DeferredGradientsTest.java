@@ -31,19 +31,7 @@ class DeferredGradientsTest {
                         CPU, Map.of());
                 Map<String, float[]> plain = gradients(model, false, r);
                 Map<String, float[]> deferred = gradients(model, true, r);
-                assertEquals(plain.keySet(), deferred.keySet());
-                for (String name : plain.keySet()) {
-                    float[] a = plain.get(name);
-                    float[] b = deferred.get(name);
-                    double scale = 1e-6;
-                    double diff = 0;
-                    for (int i = 0; i < a.length; i++) {
-                        scale = Math.max(scale, Math.abs(a[i]));
-                        diff = Math.max(diff, Math.abs(a[i] - b[i]));
-                    }
-                    assertTrue(diff <= 1e-4 * scale, "r=" + r + ": " + name + " differs by " + diff
-                            + " (largest entry " + scale + ")");
-                }
+                TestBatches.assertGradientsClose(plain, deferred, 1e-4, "r=" + r);
                 for (String name : List.of(Decoder.ATTENTION_RECURRENT_WEIGHT, Decoder.DECODER_WEIGHT)) {
                     float max = 0;
                     for (float v : deferred.get(name)) {

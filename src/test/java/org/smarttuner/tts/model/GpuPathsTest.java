@@ -74,18 +74,7 @@ class GpuPathsTest {
             float cpuLoss = step(onCpu, CPU, cpuGrads);
             float gpuLoss = step(onGpu, gpu, gpuGrads);
             assertEquals(cpuLoss, gpuLoss, 1e-4 * Math.max(1, Math.abs(cpuLoss)), "loss on the GPU vs the CPU");
-            assertEquals(cpuGrads.keySet(), gpuGrads.keySet());
-            for (String name : cpuGrads.keySet()) {
-                float[] a = cpuGrads.get(name);
-                float[] b = gpuGrads.get(name);
-                double scale = 1e-6;
-                double diff = 0;
-                for (int i = 0; i < a.length; i++) {
-                    scale = Math.max(scale, Math.abs(a[i]));
-                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-                }
-                assertTrue(diff <= 1e-3 * scale, name + ": GPU gradient differs by " + diff + " (largest " + scale + ")");
-            }
+            TestBatches.assertGradientsClose(cpuGrads, gpuGrads, 1e-3, "GPU vs CPU");
         } finally {
             TorchFlags.apply(Boolean.TRUE.equals(before.tf32Matmul()), Boolean.TRUE.equals(before.cudnnBenchmark()));
         }

@@ -83,4 +83,25 @@ public final class TestBatches {
     private static NDArray on(NDArray a, Device d) {
         return a.toDevice(d, false);
     }
+
+    /**
+     * Every parameter's gradient in {@code b} equals the one in {@code a} within {@code relative} of the
+     * largest entry of {@code a}'s (not per entry: a near-zero entry may differ by rounding alone).
+     */
+    public static void assertGradientsClose(java.util.Map<String, float[]> a, java.util.Map<String, float[]> b,
+                                            double relative, String what) {
+        org.junit.jupiter.api.Assertions.assertEquals(a.keySet(), b.keySet(), what + ": the same parameters");
+        for (String name : a.keySet()) {
+            float[] x = a.get(name);
+            float[] y = b.get(name);
+            double scale = 1e-6;
+            double diff = 0;
+            for (int i = 0; i < x.length; i++) {
+                scale = Math.max(scale, Math.abs(x[i]));
+                diff = Math.max(diff, Math.abs(x[i] - y[i]));
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(diff <= relative * scale, what + ": " + name + " differs by "
+                    + diff + " (largest entry " + scale + ")");
+        }
+    }
 }
