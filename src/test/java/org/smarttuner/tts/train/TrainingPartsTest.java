@@ -64,11 +64,12 @@ class TrainingPartsTest {
     @Test
     void guidedAttentionIsTheFormulaOverEachUtterancesOwnLengths() {
         try (NDManager m = NDManager.newBaseManager(CPU)) {
-            int b = 3;
-            int steps = 7;
-            int t = 9;
-            long[] text = {9, 5, 3};
-            long[] mel = {13, 7, 14}; // r = 2: 7, 4 and 7 steps
+            // demo-like sizes: up to 40 tokens and 100 decoder steps, every utterance its own lengths
+            int b = 6;
+            int steps = 100;
+            int t = 40;
+            long[] text = {40, 37, 29, 18, 33, 7};
+            long[] mel = {200, 187, 151, 90, 199, 31}; // r = 2: 100, 94, 76, 45, 100 and 16 steps
             double sigma = 0.3;
             java.util.Random rnd = new java.util.Random(5);
             float[] align = new float[b * steps * t];
@@ -90,9 +91,28 @@ class TrainingPartsTest {
                 }
                 count += n * s;
             }
-            float got = new GuidedAttention(1, sigma).loss(m.create(align, new Shape(b, steps, t)), text, mel, 2, m)
-                    .getFloat();
+            NDArray alignments = m.create(align, new Shape(b, steps, t));
+            float got = new GuidedAttention(1, sigma).loss(alignments, text, mel, 2, m).getFloat();
             assertEquals(sum / count, got, 1e-5 * Math.abs(sum / count));
+            // to the bit what the matrix built on the host gave (double, rounded once to float): a CPU
+            // training's trajectory does not move with the matrix's new place
+            float[] host = new float[b * steps * t];
+            for (int i = 0; i < b; i++) {
+                int n = (int) text[i];
+                int s = (int) Math.min(steps, (mel[i] + 1) / 2);
+                for (int j = 0; j < s; j++) {
+                    for (int k = 0; k < n; k++) {
+                        double d = (double) k / n - (double) j / s;
+                        host[(i * steps + j) * t + k] = (float) (1 - Math.exp(-d * d / (2 * sigma * sigma)));
+                    }
+                }
+            }
+            float[] now = new GuidedAttention(1, sigma).penalty(new Shape(b, steps, t), text, mel, 2, CPU, m)
+                    .toFloatArray();
+            for (int i = 0; i < host.length; i++) {
+                assertEquals(Float.floatToIntBits(host[i]), Float.floatToIntBits(now[i]), "entry " + i + ": "
+                        + host[i] + " built on the host, " + now[i] + " now");
+            }
         }
     }
 
