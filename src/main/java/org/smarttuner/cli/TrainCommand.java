@@ -64,6 +64,8 @@ final class TrainCommand implements Callable<Integer> {
         Path checkpoint = out.resolve("model.ckpt");
         TrainingSegment seg = new TrainingSegment(config.model(), config.training(), dev, 0, config.training().epochs(),
                 Optional.empty(), checkpoint, Optional.of(out));
+        w.println("engine: " + org.smarttuner.tts.torch.DeviceSetup.prepare(dev, config.training().tf32(),
+                config.training().cudnnBenchmark()));
         w.printf(Locale.ROOT, "training %d epochs on %s, %d train / %d validation utterances%n",
                 config.training().epochs(), dev, data.train().size(), data.validation().size());
         w.flush();
@@ -100,11 +102,15 @@ final class TrainCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    /** execution.device as a device: auto is gpu:0 when the engine sees a GPU, else the CPU. */
+    /**
+     * execution.device as a device: auto is gpu:0 when libtorch's CUDA runtime sees a GPU, else the
+     * CPU; gpu where none can be used is an error that says what is missing.
+     */
     static Device configured(String device) {
-        if (device.equals("gpu") || device.equals("auto") && ai.djl.engine.Engine.getInstance().getGpuCount() > 0) {
-            return Device.gpu(0);
+        org.smarttuner.tts.torch.CudaProbe.CudaInfo cuda = org.smarttuner.tts.torch.CudaProbe.probe();
+        if (device.equals("gpu") && cuda.devices() == 0) {
+            throw new UsageException("execution.device is gpu but no GPU can be used here: " + cuda.problem());
         }
-        return Device.cpu();
+        return device.equals("gpu") || device.equals("auto") && cuda.devices() > 0 ? Device.gpu(0) : Device.cpu();
     }
 }
