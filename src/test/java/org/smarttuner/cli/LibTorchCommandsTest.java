@@ -51,6 +51,8 @@ class LibTorchCommandsTest {
                 "--torch-version", "2.7.1");
         assertEquals(0, r.rc(), r.err());
         assertTrue(r.out().contains("wrote " + out + ": libtorch 2.7.1 (cpu, linux-x86_64), 3 files"), r.out());
+        assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(out)), "readable by the cluster's other users");
         List<String> names = new ArrayList<>();
         Properties marker = new Properties();
         try (InputStream in = Files.newInputStream(out);

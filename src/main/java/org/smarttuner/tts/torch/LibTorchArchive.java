@@ -136,6 +136,10 @@ public final class LibTorchArchive {
         Files.createDirectories(parent);
         Path tmp = Files.createTempFile(parent, "." + name, ".tmp");
         try {
+            // a temporary file is private (0600); the archive is read by Spark, YARN and other users' jobs
+            if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            }
             try (OutputStream file = Files.newOutputStream(tmp);
                  OutputStream body = gzip ? new GzipCompressorOutputStream(file, fastGzip()) : file;
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(body)) {
