@@ -33,7 +33,9 @@ import org.smarttuner.tts.train.TrainingSession;
 /**
  * The demo configuration (README command 1), with fewer trials, must end with a model that speaks:
  * the best trial's free-running attention walks the text, it stops by itself near the recording's
- * length, and its MCD is well below an untrained model's on the same utterances.
+ * length, and its MCD is well below an untrained model's on the same utterances. One trial: the
+ * demo's first is its best (trial #0 in every demo run so far); trials 1 and 2, which ASHA prunes,
+ * took 3-4 of this test's 8 minutes in CI and judged nothing.
  */
 @Tag("slow")
 class VoiceDemoTest {
@@ -44,7 +46,7 @@ class VoiceDemoTest {
     void theDemosBestTrialSpeaks() throws Exception {
         Path conf = Path.of(System.getProperty("smarttuner.project.dir", ".")).resolve("conf/local.yaml");
         String delta = dir.resolve("delta").toString();
-        List<String> sets = List.of("study.name=voice", "study.n_trials=3", "data.path=" + dir.resolve("data"),
+        List<String> sets = List.of("study.name=voice", "study.n_trials=1", "data.path=" + dir.resolve("data"),
                 "output.delta_path=" + delta, "output.sqlite_path=" + dir.resolve("study.db"),
                 "execution.checkpoint_dir=" + dir.resolve("ck"), "output.report_path=" + dir.resolve("report.html"));
         SparkTestSession.get();
