@@ -44,19 +44,19 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        try {
-            // Before anything loads DJL: libtorch from an archive or the bundled CUDA natives, offline.
-            org.smarttuner.tts.torch.NativeTorch.prepare();
-        } catch (org.smarttuner.tts.torch.NativeTorch.LibTorchException e) {
-            System.err.println("smart-tuner: " + e.getMessage());
-            ProcessExit.end(USAGE_ERROR, System::getenv, System::exit);
-            return;
-        }
         ProcessExit.end(run(args), System::getenv, System::exit);
     }
 
     /** Runs the command line and returns the exit code (tests call this directly). */
     public static int run(String... args) {
+        try {
+            // Before anything loads DJL (here or in a notebook's driver, which calls run directly): libtorch
+            // from an archive or the bundled CUDA natives, offline.
+            org.smarttuner.tts.torch.NativeTorch.prepare();
+        } catch (org.smarttuner.tts.torch.NativeTorch.LibTorchException e) {
+            System.err.println("smart-tuner: " + e.getMessage());
+            return USAGE_ERROR;
+        }
         return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args);
     }
 

@@ -91,6 +91,22 @@ class LibTorchCommandsTest {
         assertTrue(Files.notExists(dir.resolve("lt.tgz")), "nothing half-written");
     }
 
+    /** A JVM started with a libtorch folder that is not one stops before DJL would, saying where it looked. */
+    @Test
+    void aBadLibtorchFolderStopsTheCommandWithAClearError() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                "org.smarttuner.cli.Main", "engine").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("out.txt").toFile());
+        pb.environment().put("PYTORCH_LIBRARY_PATH", dir.resolve("nope").toString());
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+        String out = Files.readString(dir.resolve("out.txt"));
+        assertEquals(Main.USAGE_ERROR, p.exitValue(), out);
+        assertTrue(out.contains("smart-tuner: PYTORCH_LIBRARY_PATH is '" + dir.resolve("nope") + "', but no "
+                + "libtorch.so is there: looked in " + dir.resolve("nope") + " (does not exist)"), out);
+    }
+
     @Test
     void engineSaysWhatDjlSeesAndChecksEveryDevice() throws Exception {
         Run r = run("engine", "--json");
