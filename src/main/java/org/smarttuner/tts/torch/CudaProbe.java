@@ -59,6 +59,11 @@ public final class CudaProbe {
      */
     public record CudaInfo(int devices, Optional<Path> runtime, int runtimeVersion, int driverVersion,
                            int cudnnVersion, List<Gpu> gpus, String problem) {
+        /** cuDNN's version as text (90100 as 9.1.0). */
+        public String cudnn() {
+            return cudnnVersion / 10000 + "." + cudnnVersion / 100 % 100 + "." + cudnnVersion % 100;
+        }
+
         public String describe() {
             StringBuilder s = new StringBuilder();
             s.append(devices).append(" GPU(s)");
@@ -68,8 +73,7 @@ public final class CudaProbe {
                 s.append(", driver supports CUDA ").append(version(driverVersion));
             }
             if (cudnnVersion > 0) {
-                s.append(", cuDNN ").append(cudnnVersion / 10000).append('.').append(cudnnVersion / 100 % 100)
-                        .append('.').append(cudnnVersion % 100);
+                s.append(", cuDNN ").append(cudnn());
             }
             for (Gpu g : gpus) {
                 s.append("; gpu ").append(g.index()).append(": ").append(g.describe());

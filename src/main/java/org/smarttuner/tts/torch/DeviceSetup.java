@@ -27,8 +27,7 @@ public final class DeviceSetup {
                 .map(g -> g.describe() + (tf32 && !g.tf32Capable() ? " (no TF32 below compute capability 8.0)" : ""))
                 .orElse("?");
         String versions = "CUDA runtime " + CudaProbe.version(cuda.runtimeVersion())
-                + (cuda.cudnnVersion() > 0 ? ", cuDNN " + cuda.cudnnVersion() / 10000 + "." + cuda.cudnnVersion() / 100
-                % 100 + "." + cuda.cudnnVersion() % 100 : "");
+                + (cuda.cudnnVersion() > 0 ? ", cuDNN " + cuda.cudnn() : "");
         return "gpu " + device.getDeviceId() + ": " + gpu + "; " + torch + "; " + versions + "; " + flags.describe();
     }
 }
