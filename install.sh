@@ -21,9 +21,9 @@ What it needs and does:
   - system packages espeak-ng and sox (the demo corpus), python3-venv, and chromium (the
     report test opens the HTML report in headless Chromium), installed with apt-get when
     this runs as root (or with sudo)
-  - .venv/ : a Python venv with Optuna, numpy, scipy, librosa, torch (CPU) and safetensors, used
-    by the interoperability tests (Optuna's study file, librosa's MCD-DTW reference, NVIDIA's
-    Tacotron2 in PyTorch), and cmaes (pip, else Debian's python3-cmaes) for the CMA-ES reference
+  - .venv/ : a Python venv with Optuna, numpy, scipy, librosa, torch (CPU), safetensors and
+    Ray Tune, used by the interoperability tests (Optuna's study file, librosa's MCD-DTW reference,
+    NVIDIA's Tacotron2 in PyTorch) and the Ray Tune arm of `bench peer`, and cmaes (pip, else Debian's python3-cmaes) for the CMA-ES reference
   - ports: the Spark UI port and a local MLflow tracking URI's port (says who holds one)
 USAGE
 }
@@ -134,11 +134,12 @@ else
   fail "missing ${missing[*]} and no apt-get here: install them with your package manager and rerun ./install.sh"
 fi
 
-# --- Python venv with Optuna, numpy, scipy, librosa, torch, safetensors (interoperability tests) ---
-# torch (CPU) and safetensors: the NVIDIA Tacotron2 equivalence and export tests load our files with them
-py_packages=(optuna numpy scipy librosa torch safetensors)
+# --- Python venv with Optuna, numpy, scipy, librosa, torch, safetensors, Ray Tune (interop tests) ---
+# torch (CPU) and safetensors: the NVIDIA Tacotron2 equivalence and export tests load our files with them;
+# Ray Tune: the Ray arm of `smart-tuner bench peer` (src/test/python/ray_tune_peer.py) and its test
+py_packages=(optuna numpy scipy librosa torch safetensors "ray[tune]")
 venv_versions() {
-  .venv/bin/python -c 'import optuna, numpy, scipy, librosa, torch, safetensors; print("Optuna %s, numpy %s, scipy %s, librosa %s, torch %s, safetensors %s" % (optuna.__version__, numpy.__version__, scipy.__version__, librosa.__version__, torch.__version__, safetensors.__version__))' 2>/dev/null
+  .venv/bin/python -c 'import optuna, numpy, scipy, librosa, torch, safetensors, ray, ray.tune; print("Optuna %s, numpy %s, scipy %s, librosa %s, torch %s, safetensors %s, Ray %s" % (optuna.__version__, numpy.__version__, scipy.__version__, librosa.__version__, torch.__version__, safetensors.__version__, ray.__version__))' 2>/dev/null
 }
 if [ -x .venv/bin/python ] && venv_versions >/dev/null; then
   ok "Python venv .venv with $(venv_versions)"
