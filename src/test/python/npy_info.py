@@ -1,15 +1,18 @@
 """Loads .npy files with numpy and prints what numpy sees, as JSON.
 
-Usage: npy_info.py FILE [FILE...]
-Prints {FILE: {"shape": [...], "dtype": "float32", "fortran_order": false, "finite": true}, ...}.
+Usage: npy_info.py [--values] FILE [FILE...]
+Prints {FILE: {"shape": [...], "dtype": "float32", "fortran_order": false, "finite": true}, ...};
+with --values also "values": the array as nested lists.
 """
 import json
 import sys
 
 import numpy as np
 
+args = sys.argv[1:]
+values = "--values" in args
 out = {}
-for path in sys.argv[1:]:
+for path in (a for a in args if a != "--values"):
     a = np.load(path, allow_pickle=False)
     with open(path, "rb") as f:
         version = np.lib.format.read_magic(f)
@@ -21,4 +24,6 @@ for path in sys.argv[1:]:
         "version": list(version),
         "finite": bool(np.isfinite(a).all()),
     }
+    if values:
+        out[path]["values"] = a.tolist()
 print(json.dumps(out))

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
+import org.smarttuner.cli.bench.ArmRun;
+import org.smarttuner.cli.bench.Ratio;
 import org.smarttuner.config.ExecutionConfig;
 import org.smarttuner.config.PrunerConfig;
 import org.smarttuner.config.SamplerConfig;
@@ -28,6 +29,7 @@ import org.smarttuner.spark.TrialRunner;
 import org.smarttuner.spark.TuneJob;
 import org.smarttuner.spark.results.DeltaResultStore;
 import org.smarttuner.spark.results.MetricRow;
+import org.smarttuner.study.TrialState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -82,21 +84,9 @@ final class BenchTargetCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** One study's recorded epochs; its clock starts with its first recorded event (the first trial asked). */
-    private record Run(long seed, String arm, List<MetricRow> metrics, Instant start, long trials) {
-        TimeToTarget time(TargetMetric metric, double target) {
-            return TimeToTarget.of(metrics, start, metric, target);
-        }
-
-        double elapsedSeconds() {
-            return metrics.stream().map(m -> m.ts().toInstant()).max(Instant::compareTo)
-                    .map(end -> Duration.between(start, end).toMillis() / 1000.0).orElse(0.0);
-        }
-    }
-
     @Override
     public Integer call() {
-        TunerConfig base = load(budgetSets(budget));
+        TunerConfig base = load(options, budgetSets(budget));
         TargetMetric m = targetMetric(metric != null ? metric : base.study().metric(), targets);
         String tuned = base.study().sampler().type() + "+" + base.study().pruner().type();
         PrintWriter out = spec.commandLine().getOut();
@@ -110,13 +100,14 @@ final class BenchTargetCommand implements Callable<Integer> {
         SparkSession spark = Sessions.getOrCreate("smart-tuner bench target", base.execution().master(),
                 base.execution().taskRetries());
         double stopAt = hardest(m, targets);
-        List<Run> runs = new ArrayList<>();
+        List<ArmRun> runs = new ArrayList<>();
         for (long seed : seeds) {
             for (String arm : List.of(tuned, "random")) {
                 String name = "target-" + arm.replace('+', '-') + "-s" + seed;
                 Path dir = work.resolve(name);
                 if (!analyze) {
-                    StudySummary s = runStudy(spark, base, m, name, dir, seed, stopAt, arm.equals("random"));
+                    StudySummary s = runStudy(spark, options, budget, m, name, dir, seed, stopAt,
+                            arm.equals("random"));
                     out.println("seed " + seed + " " + arm + ": " + s.describe(m.name()).replace("\n", "; "));
                     out.flush();
                 }
@@ -135,10 +126,10 @@ final class BenchTargetCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private void printTarget(PrintWriter out, TargetMetric m, double target, String tuned, List<Run> runs) {
+    private void printTarget(PrintWriter out, TargetMetric m, double target, String tuned, List<ArmRun> runs) {
         out.printf(Locale.ROOT, "%n%s%n%-6s %-16s %-8s %10s %12s %8s %10s %8s%n", m.describe(target), "seed", "arm",
                 "reached", "wall s", "training s", "epochs", "best", "trials");
-        for (Run r : runs) {
+        for (ArmRun r : runs) {
             TimeToTarget t = r.time(m, target);
             out.printf(Locale.ROOT, "%-6d %-16s %-8s %10s %12s %8s %10s %8d%n", r.seed(), r.arm(),
                     t.reached() ? "yes" : "no", t.wall().map(d -> fmt(d.toMillis() / 1000.0)).orElse("-"),
@@ -160,19 +151,24 @@ final class BenchTargetCommand implements Callable<Integer> {
         }
     }
 
-    private StudySummary runStudy(SparkSession spark, TunerConfig base, TargetMetric metric, String name, Path dir,
-            long seed, double stopAt, boolean randomWithoutPruning) {
+    /**
+     * One arm's study, named {@code name}, with its Delta tables, study file and checkpoints under {@code dir}:
+     * the configuration with the budget's overrides, seeded, as {@link #arm} makes it.
+     */
+    static StudySummary runStudy(SparkSession spark, ConfigOptions options, String budget, TargetMetric metric,
+            String name, Path dir, long seed, double stopAt, boolean randomWithoutPruning) {
         List<String> sets = new ArrayList<>(budgetSets(budget));
         sets.addAll(List.of("study.name=" + name, "study.sampler.seed=" + seed,
                 "output.delta_path=" + dir.resolve("delta"), "output.sqlite_path=" + dir.resolve("study.db"),
                 "execution.checkpoint_dir=" + dir.resolve("checkpoints"), "output.mlflow.tracking_uri=",
                 "output.report_path="));
-        TunerConfig loaded = load(sets);
+        TunerConfig loaded = load(options, sets);
         TunerConfig config = arm(loaded, metric, stopAt, randomWithoutPruning);
         return new TuneJob(config, spark, new TrialRunner(), Mirrors.open(config, spark), Clock.systemUTC()).run();
     }
 
-    private static Run read(SparkSession spark, long seed, String arm, String name, Path dir) {
+    /** A study's recorded epochs and trials; its clock starts with its first recorded event (the first trial asked). */
+    static ArmRun read(SparkSession spark, long seed, String arm, String name, Path dir) {
         DeltaResultStore store = new DeltaResultStore(spark, dir.resolve("delta").toString());
         if (!store.exists()) {
             throw new UsageException("no run of " + name + " in " + dir + " (run without --analyze first, with the "
@@ -181,7 +177,9 @@ final class BenchTargetCommand implements Callable<Integer> {
         List<MetricRow> metrics = store.metrics(name);
         Instant start = store.events(name).stream().map(e -> e.ts().toInstant()).min(Instant::compareTo)
                 .orElseThrow(() -> new UsageException("the run " + name + " in " + dir + " recorded nothing"));
-        return new Run(seed, arm, metrics, start, store.trials(name).size());
+        List<org.smarttuner.spark.results.TrialRow> trials = store.trials(name);
+        long pruned = trials.stream().filter(t -> t.state().equals(TrialState.PRUNED.name())).count();
+        return new ArmRun(seed, arm, metrics, start, trials.size(), pruned);
     }
 
     /** The metric by name, with every target checked against its range: a usage error naming what is allowed. */
@@ -251,28 +249,22 @@ final class BenchTargetCommand implements Callable<Integer> {
         return List.of("study.timeout=" + budget.trim(), "study.n_trials=1000000");
     }
 
-    private TunerConfig load(List<String> extra) {
+    static TunerConfig load(ConfigOptions options, List<String> extra) {
         List<String> sets = new ArrayList<>(options.sets);
         sets.addAll(extra);
         return org.smarttuner.config.ConfigLoader.system().load(options.config, sets, Map.of());
     }
 
     /** slow / fast; when only the fast arm reached the target, a lower bound from the slow arm's whole run. */
-    private static String ratio(java.util.Optional<Double> slow, java.util.Optional<Double> fast, double slowTotal) {
-        if (fast.isEmpty()) {
-            return "n/a (not reached by the tuned study)";
-        }
-        if (slow.isEmpty()) {
-            return String.format(Locale.ROOT, "> %.2fx (random never reached it)", slowTotal / fast.get());
-        }
-        return String.format(Locale.ROOT, "%.2fx", slow.get() / fast.get());
+    private static String ratio(Optional<Double> slow, Optional<Double> fast, double slowTotal) {
+        return Ratio.of(slow, fast, slowTotal, "the tuned study", "random").text();
     }
 
-    private static String fmt(double seconds) {
+    static String fmt(double seconds) {
         return String.format(Locale.ROOT, "%.1f", seconds);
     }
 
-    private static void deleteRecursively(Path dir) {
+    static void deleteRecursively(Path dir) {
         try {
             BenchDataCommand.deleteTree(dir);
         } catch (IOException e) {

@@ -72,7 +72,8 @@ public record OutputConfig(
                     + sqlite, "a local path such as work/study.db (on Databricks a driver-local disk such as "
                     + "/local_disk0/..., not /dbfs: SQLite needs POSIX locks)");
         }
-        Optional<String> report = r.optString("report_path").map(paths::resolve);
+        // empty: no report (bench target and bench peer set it so)
+        Optional<String> report = r.optString("report_path").filter(s -> !s.isBlank()).map(paths::resolve);
         ConfigReader m = r.section("mlflow");
         MlflowConfig mlflow = MlflowConfig.read(m);
         m.finish();

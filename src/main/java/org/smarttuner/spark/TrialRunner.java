@@ -220,10 +220,11 @@ public final class TrialRunner implements SegmentWork {
 
     /**
      * Prepares the dataset on the driver before any Spark job (generating a built-in corpus when
-     * needed and computing the features once); executors then load the cached features.
+     * needed and computing the features once); executors then load the cached features. Returns
+     * the dataset, as the driver now holds it (bench peer writes it out for its PyTorch peer).
      */
-    public static void prepare(DataSettings settings) {
-        dataset(settings);
+    public static PreparedDataset prepare(DataSettings settings) {
+        return dataset(settings);
     }
 
     /** Features prepared once per dataset and audio settings, kept for the executor JVM's life. */

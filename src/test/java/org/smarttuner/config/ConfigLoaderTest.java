@@ -46,6 +46,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anEmptyReportPathMeansNoReport() {
+        TunerConfig c = t.loader().load(null, List.of("output.report_path="), Map.of());
+        assertTrue(c.output().reportPath().isEmpty(), "not the folder we run from: " + c.output().reportPath());
+        assertEquals(dir.resolve("work/report.html").toString(), t.loader().load(null, List.of(), Map.of()).output()
+                .reportPath().orElseThrow());
+    }
+
+    @Test
     void embeddedDefaultIsValid() {
         TunerConfig c = t.loader().load(null, List.of(), Map.of());
         assertEquals("demo", c.study().name());
