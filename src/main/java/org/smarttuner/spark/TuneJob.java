@@ -172,7 +172,7 @@ public final class TuneJob {
             // study.timeout counts the study's own running time: what earlier drivers ran counts too
             Instant startedAt = clock.instant().minus(held.priorRunning());
             store = new DeltaResultStore(spark, config.output().deltaPath());
-            store.createTables();
+            boolean newTables = store.createTables();
             writer = new ResultWriter((batch, writerId, version) -> {
                 held.check(); // a driver that lost its lease writes nothing more
                 DeltaResultStore.WriteTimes took = store.write(batch, writerId, version);
@@ -189,7 +189,7 @@ public final class TuneJob {
             }, ResultWriter.VIEWS_INTERVAL, mirrors, Duration.ofMinutes(10), Duration.ofMinutes(15));
             executor = new SparkSegmentExecutor(spark, work, config.execution().parallelism(),
                     config.execution().gpusPerTrial());
-            open();
+            open(newTables);
             String reason = loop(startedAt);
             writer.flush();
             syncMirrorAttributes();
@@ -315,8 +315,9 @@ public final class TuneJob {
         }
     }
 
-    private void open() {
-        List<TrialRow> rows = store.trials(name);
+    /** @param newTables whether this driver just created the study's tables (empty: nothing to read back or drop) */
+    private void open(boolean newTables) {
+        List<TrialRow> rows = newTables ? List.of() : store.trials(name);
         List<FrozenTrial> history = rows.stream().map(TrialCodec::fromRow).toList();
         // A rerun with another metric, search space, model, training or data would mix two studies: refused.
         StudyIdentity.Opened opened = StudyIdentity.check(store, config, spark.sparkContext().hadoopConfiguration(),
@@ -327,7 +328,7 @@ public final class TuneJob {
         }
         // A driver killed between a batch's appends and its trials MERGE left history the trials table does not
         // record (even for a trial it does not hold yet): drop it before anything is asked or continued.
-        long orphans = store.dropUnrecorded(name, history.stream().map(t -> new DeltaResultStore.Recorded(
+        long orphans = newTables ? 0 : store.dropUnrecorded(name, history.stream().map(t -> new DeltaResultStore.Recorded(
                 t.number(), TrialCodec.events(t), TrialCodec.epochsDone(t))).toList());
         String origin = "Delta";
         if (history.isEmpty()) {

@@ -32,12 +32,18 @@ public record ArmRun(long seed, String arm, List<MetricRow> metrics, Instant sta
     }
 
     /**
-     * From the start to when the first epoch began (its record's time less its own seconds): the tuner's set-up
-     * before any training (NaN when no epoch was recorded).
+     * From the start to when the first epoch began: the tuner's set-up before any training (NaN when no epoch
+     * was recorded). Epochs recorded together (one segment of a trial, recorded at once) ran one after the
+     * other before that moment, so the first of them began at the record's time less all their seconds.
      */
     public double firstEpochSeconds() {
-        return metrics.stream().mapToDouble(m -> Duration.between(start, m.ts().toInstant()).toMillis() / 1000.0
-                - (m.seconds() == null ? 0 : m.seconds())).min().orElse(Double.NaN);
+        java.util.Map<String, double[]> batches = new java.util.HashMap<>();
+        for (MetricRow m : metrics) {
+            double[] b = batches.computeIfAbsent(m.number() + "@" + m.ts().getTime() + "." + m.ts().getNanos(),
+                    k -> new double[] {Duration.between(start, m.ts().toInstant()).toMillis() / 1000.0, 0});
+            b[1] += m.seconds() == null ? 0 : m.seconds();
+        }
+        return batches.values().stream().mapToDouble(b -> b[0] - b[1]).min().orElse(Double.NaN);
     }
 
     public ArmRun withStart(Instant s) {

@@ -156,6 +156,16 @@ class PeerPartsTest {
         }
     }
 
+    @Test
+    void aSegmentsEpochsRecordedTogetherBeganOneAfterTheOtherBeforeTheirRecord() {
+        // trial 0's first segment: epochs 1-3 (5 s each) recorded at once 30 s after the start, so the first of
+        // them began at 15 s, not at 25 s (its record less its own seconds); trial 1 began later
+        ArmRun run = new ArmRun(1, "smart-tuner", List.of(ours(0, 1, 2030, 5, 9.0, null), ours(0, 2, 2030, 5, 8.0,
+                null), ours(0, 3, 2030, 5, 7.0, null), ours(0, 4, 2036, 5, 6.0, null), ours(1, 1, 2050, 4, 9.0, null)),
+                Instant.ofEpochSecond(2000), 2, 0);
+        assertEquals(15.0, run.firstEpochSeconds(), 1e-9);
+    }
+
     private static MetricRow ours(int number, int epoch, long ts, double seconds, Double mcdSl, Double valLoss) {
         return new MetricRow("smart-tuner-s1", number, 0, epoch, null, valLoss, null, null, null, null, mcdSl, null,
                 null, null, null, null, seconds, Timestamp.from(Instant.ofEpochSecond(ts)));
