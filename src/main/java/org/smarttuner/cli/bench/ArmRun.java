@@ -33,14 +33,14 @@ public record ArmRun(long seed, String arm, List<MetricRow> metrics, Instant sta
 
     /**
      * From the start to when the first epoch began: the tuner's set-up before any training (NaN when no epoch
-     * was recorded). Epochs recorded together (one segment of a trial, recorded at once) ran one after the
-     * other before that moment, so the first of them began at the record's time less all their seconds.
+     * was recorded). The epochs of one segment of a trial (recorded together) ran one after the other before
+     * the segment was recorded, so the first of them began at that moment less all their seconds.
      */
     public double firstEpochSeconds() {
         java.util.Map<String, double[]> batches = new java.util.HashMap<>();
         for (MetricRow m : metrics) {
-            double[] b = batches.computeIfAbsent(m.number() + "@" + m.ts().getTime() + "." + m.ts().getNanos(),
-                    k -> new double[] {Duration.between(start, m.ts().toInstant()).toMillis() / 1000.0, 0});
+            double[] b = batches.computeIfAbsent(m.number() + "/" + m.segment(), k -> new double[] {0, 0});
+            b[0] = Math.max(b[0], Duration.between(start, m.ts().toInstant()).toMillis() / 1000.0);
             b[1] += m.seconds() == null ? 0 : m.seconds();
         }
         return batches.values().stream().mapToDouble(b -> b[0] - b[1]).min().orElse(Double.NaN);

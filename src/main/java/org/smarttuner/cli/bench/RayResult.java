@@ -126,7 +126,9 @@ public record RayResult(long seed, String rayVersion, String torchVersion, Insta
                 throw new IllegalArgumentException("reports an epoch" + where + " of trial " + id
                         + ", which is not in \"trials\"");
             }
-            rows.add(new MetricRow(study, number, 0, (int) number(e, "epoch", where), metric(e, "train_loss"),
+            // each report is its own segment: one epoch, recorded when the driver received it
+            int epoch = (int) number(e, "epoch", where);
+            rows.add(new MetricRow(study, number, epoch - 1, epoch, metric(e, "train_loss"),
                     metric(e, "val_loss"), metric(e, "val_mel_loss"), metric(e, "val_gate_loss"),
                     metric(e, "attention_sharpness"), metric(e, "val_mcd"), metric(e, "val_mcd_sl"),
                     metric(e, "val_stop_error"), metric(e, "val_stop_rate"), metric(e, "val_attention"), null, null,

@@ -119,7 +119,7 @@ class PeerPartsTest {
         MetricRow first = r.rows().get(0);
         assertEquals("ray-s1", first.study());
         assertEquals(1, first.number(), "t1 is trials[1]");
-        assertEquals(0, first.segment());
+        assertEquals(1, first.segment(), "each report is its own segment: epoch 2 is the second");
         assertEquals(2, first.epoch());
         assertEquals(7.5, first.valMcdSl());
         assertEquals(0.5, first.valStopRate());
@@ -160,14 +160,23 @@ class PeerPartsTest {
     void aSegmentsEpochsRecordedTogetherBeganOneAfterTheOtherBeforeTheirRecord() {
         // trial 0's first segment: epochs 1-3 (5 s each) recorded at once 30 s after the start, so the first of
         // them began at 15 s, not at 25 s (its record less its own seconds); trial 1 began later
-        ArmRun run = new ArmRun(1, "smart-tuner", List.of(ours(0, 1, 2030, 5, 9.0, null), ours(0, 2, 2030, 5, 8.0,
-                null), ours(0, 3, 2030, 5, 7.0, null), ours(0, 4, 2036, 5, 6.0, null), ours(1, 1, 2050, 4, 9.0, null)),
-                Instant.ofEpochSecond(2000), 2, 0);
+        List<MetricRow> rows = new ArrayList<>();
+        for (int e = 1; e <= 3; e++) {
+            // the driver stamps each row of the batch a few microseconds apart
+            MetricRow r = ours(0, e, 2030, 5, 9.0 - e, null);
+            rows.add(new MetricRow(r.study(), 0, 0, e, null, null, null, null, null, null, r.valMcdSl(), null, null,
+                    null, null, null, 5.0, Timestamp.from(Instant.ofEpochSecond(2030, e * 20_000L))));
+        }
+        MetricRow fourth = ours(0, 4, 2036, 5, 6.0, null);
+        rows.add(new MetricRow(fourth.study(), 0, 1, 4, null, null, null, null, null, null, 6.0, null, null, null,
+                null, null, 5.0, fourth.ts()));
+        rows.add(ours(1, 1, 2050, 4, 9.0, null));
+        ArmRun run = new ArmRun(1, "smart-tuner", rows, Instant.ofEpochSecond(2000), 2, 0);
         assertEquals(15.0, run.firstEpochSeconds(), 1e-9);
     }
 
     private static MetricRow ours(int number, int epoch, long ts, double seconds, Double mcdSl, Double valLoss) {
-        return new MetricRow("smart-tuner-s1", number, 0, epoch, null, valLoss, null, null, null, null, mcdSl, null,
+        return new MetricRow("smart-tuner-s1", number, epoch - 1, epoch, null, valLoss, null, null, null, null, mcdSl, null,
                 null, null, null, null, seconds, Timestamp.from(Instant.ofEpochSecond(ts)));
     }
 
