@@ -384,12 +384,19 @@ final class BenchPeerCommand implements Callable<Integer> {
     }
 
     private void report(PrintWriter out, Plan plan, List<PeerRun> runs, Map<Long, RayResult> ray) {
-        PeerReport report = new PeerReport(seeds, plan.arms(), runs);
+        PeerReport report = new PeerReport(seeds, plan.arms(), runs, plan.budget().toMillis() / 1000.0);
         out.printf(Locale.ROOT, "%nclocks start at Tuner.fit() after ray.init (%s) and at the TuneJob's start after "
                 + "the Spark session (%s)%n", RAY, OURS);
         for (Target t : plan.targets()) {
             report.print(out, report.figures(t));
         }
+        List<org.smarttuner.spark.TargetMetric> atBudget = new java.util.ArrayList<>();
+        for (Target t : plan.targets()) {
+            if (atBudget.stream().noneMatch(m -> m.name().equals(t.metric().name()))) {
+                atBudget.add(t.metric());
+            }
+        }
+        report.printAtBudget(out, atBudget);
         report.printOverheads(out);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("metric", plan.metric().name());

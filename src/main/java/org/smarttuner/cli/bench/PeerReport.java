@@ -66,15 +66,90 @@ public final class PeerReport {
         }
     }
 
+    /**
+     * One run as it stood when the budget ran out: the best value of each metric over the epochs recorded by
+     * then (empty: none measured it), and the trials and epochs it had recorded. A study checks its timeout
+     * between segments, so its last segment may end after the budget; what it records then does not count here.
+     */
+    public record AtBudget(long seed, String arm, Map<String, Optional<Double>> best, long trials, int epochs) {
+    }
+
     private final List<Long> seeds;
     private final List<String> arms;
     private final List<PeerRun> runs;
+    private final double budgetSeconds;
 
     /** @param runs per seed, in the order of {@code arms} */
     public PeerReport(List<Long> seeds, List<String> arms, List<PeerRun> runs) {
+        this(seeds, arms, runs, Double.NaN);
+    }
+
+    /** @param budgetSeconds each run's time budget (NaN: none, no figures at the budget) */
+    public PeerReport(List<Long> seeds, List<String> arms, List<PeerRun> runs, double budgetSeconds) {
         this.seeds = List.copyOf(seeds);
         this.arms = List.copyOf(arms);
         this.runs = List.copyOf(runs);
+        this.budgetSeconds = budgetSeconds;
+    }
+
+    /** Each run at the budget, for the given metrics (the study's first); empty without a budget. */
+    public List<AtBudget> atBudget(List<TargetMetric> metrics) {
+        if (!Double.isFinite(budgetSeconds)) {
+            return List.of();
+        }
+        List<AtBudget> out = new ArrayList<>();
+        for (PeerRun r : runs) {
+            List<org.smarttuner.spark.results.MetricRow> within = r.run().metrics().stream().filter(m ->
+                    java.time.Duration.between(r.run().start(), m.ts().toInstant()).toMillis() <= budgetSeconds * 1000)
+                    .toList();
+            Map<String, Optional<Double>> best = new LinkedHashMap<>();
+            for (TargetMetric metric : metrics) {
+                best.put(metric.name(), within.stream().map(metric::value)
+                        .filter(v -> v != null && Double.isFinite(v)).reduce(metric::better));
+            }
+            out.add(new AtBudget(r.seed(), r.arm(), best, within.stream().map(m -> m.number()).distinct().count(),
+                    within.size()));
+        }
+        return out;
+    }
+
+    /** Per arm, the median over seeds of the best value at the budget (a run that measured none is left out). */
+    public Map<String, Optional<Double>> medianBestAtBudget(TargetMetric metric) {
+        Map<String, Optional<Double>> out = new LinkedHashMap<>();
+        List<AtBudget> all = atBudget(List.of(metric));
+        for (String arm : arms) {
+            double[] v = all.stream().filter(a -> a.arm().equals(arm)).map(a -> a.best().get(metric.name()))
+                    .filter(Optional::isPresent).mapToDouble(Optional::get).toArray();
+            out.put(arm, v.length == 0 ? Optional.empty() : Optional.of(median(v)));
+        }
+        return out;
+    }
+
+    public void printAtBudget(PrintWriter out, List<TargetMetric> metrics) {
+        List<AtBudget> all = atBudget(metrics);
+        if (all.isEmpty()) {
+            return;
+        }
+        out.printf(Locale.ROOT, "%nat the budget: %s from each arm's start (epochs recorded after it do not count)%n"
+                + "%-6s %-12s", fmt(budgetSeconds) + " s", "seed", "arm");
+        for (TargetMetric m : metrics) {
+            out.printf(Locale.ROOT, " %16s", "best " + m.name());
+        }
+        out.printf(Locale.ROOT, " %8s %8s%n", "trials", "epochs");
+        for (AtBudget a : all) {
+            out.printf(Locale.ROOT, "%-6d %-12s", a.seed(), a.arm());
+            for (TargetMetric m : metrics) {
+                out.printf(Locale.ROOT, " %16s", a.best().get(m.name()).map(v -> String.format(Locale.ROOT, "%.4f", v))
+                        .orElse("-"));
+            }
+            out.printf(Locale.ROOT, " %8d %8d%n", a.trials(), a.epochs());
+        }
+        for (TargetMetric m : metrics) {
+            List<String> parts = new ArrayList<>();
+            medianBestAtBudget(m).forEach((arm, v) -> parts.add(arm + " " + v.map(x -> String.format(Locale.ROOT,
+                    "%.4f", x)).orElse("-")));
+            out.printf(Locale.ROOT, "median best %s at the budget: %s%n", m.name(), String.join(", ", parts));
+        }
     }
 
     public TargetFigures figures(Target target) {
@@ -233,6 +308,25 @@ public final class PeerReport {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("targets", ts);
         out.put("overhead", overheads);
+        List<TargetMetric> metrics = new ArrayList<>();
+        targets.forEach(t -> {
+            if (metrics.stream().noneMatch(m -> m.name().equals(t.metric().name()))) {
+                metrics.add(t.metric());
+            }
+        });
+        List<Object> budget = new ArrayList<>();
+        for (AtBudget a : atBudget(metrics)) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("seed", a.seed());
+            x.put("arm", a.arm());
+            Map<String, Object> best = new LinkedHashMap<>();
+            a.best().forEach((k, v) -> best.put(k, v.orElse(null)));
+            x.put("best", best);
+            x.put("trials", a.trials());
+            x.put("epochs", a.epochs());
+            budget.add(x);
+        }
+        out.put("at_budget", budget);
         return out;
     }
 

@@ -175,6 +175,34 @@ class PeerPartsTest {
         assertEquals(15.0, run.firstEpochSeconds(), 1e-9);
     }
 
+    @Test
+    void atTheBudgetOnlyWhatWasRecordedWithinItCounts() {
+        // a 60 s budget: Ray's second trial (recorded at 70 s) and our second segment (65 s, past the timeout
+        // because a study checks it between segments) come too late
+        ArmRun ray = new ArmRun(1, PeerReport.RAY, List.of(ours(0, 1, 1010, 9, 9.0, 6.0), ours(0, 2, 1020, 9, 8.0,
+                5.0), ours(1, 1, 1070, 9, 5.0, 3.0)), Instant.ofEpochSecond(1000), 2, 0);
+        ArmRun mine = new ArmRun(1, PeerReport.OURS, List.of(ours(0, 1, 2030, 9, 8.5, null), ours(0, 2, 2030, 9, 7.5,
+                null), ours(1, 1, 2065, 9, 4.0, 2.0)), Instant.ofEpochSecond(2000), 2, 0);
+        PeerReport report = new PeerReport(List.of(1L), List.of(PeerReport.RAY, PeerReport.OURS),
+                List.of(new PeerRun(ray, 1), new PeerRun(mine, 1)), 60);
+        TargetMetric loss = TargetMetric.of("val_loss");
+        List<PeerReport.AtBudget> at = report.atBudget(List.of(MCD_SL, loss));
+        assertEquals(Optional.of(8.0), at.get(0).best().get("val_mcd_sl"));
+        assertEquals(Optional.of(5.0), at.get(0).best().get("val_loss"));
+        assertEquals(1, at.get(0).trials());
+        assertEquals(2, at.get(0).epochs());
+        assertEquals(Optional.of(7.5), at.get(1).best().get("val_mcd_sl"));
+        assertEquals(Optional.empty(), at.get(1).best().get("val_loss"), "not measured within the budget");
+        assertEquals(Map.of(PeerReport.RAY, Optional.of(8.0), PeerReport.OURS, Optional.of(7.5)),
+                report.medianBestAtBudget(MCD_SL));
+        StringWriter text = new StringWriter();
+        report.printAtBudget(new PrintWriter(text, true), List.of(MCD_SL, loss));
+        assertTrue(text.toString().contains("median best val_mcd_sl at the budget: ray-tune 8.0000, smart-tuner 7.5000"),
+                text.toString());
+        assertTrue(new PeerReport(List.of(1L), List.of(PeerReport.RAY), List.of(new PeerRun(ray, 1)))
+                .atBudget(List.of(MCD_SL)).isEmpty(), "no budget, no figures at it");
+    }
+
     private static MetricRow ours(int number, int epoch, long ts, double seconds, Double mcdSl, Double valLoss) {
         return new MetricRow("smart-tuner-s1", number, epoch - 1, epoch, null, valLoss, null, null, null, null, mcdSl, null,
                 null, null, null, null, seconds, Timestamp.from(Instant.ofEpochSecond(ts)));
