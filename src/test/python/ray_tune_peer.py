@@ -291,7 +291,7 @@ def settings(config, params):
     return model, training
 
 
-def build(config, model_s, training_s, seed):
+def build(config, model_s, seed):
     torch.manual_seed(seed)
     h = {k: model_s[k] for k in nv.PRESETS["small"]}
     ds = config["dataset"]
@@ -346,7 +346,7 @@ def train_trial(params, config, data_dir, threads):
     model_s, t = settings(config, params)
     r = model_s["n_frames_per_step"]
     train, val = Split(data_dir, "train"), Split(data_dir, "val")
-    model = build(config, model_s, t, t["seed"])
+    model = build(config, model_s, t["seed"])
     opt = torch.optim.Adam(model.parameters(), lr=t["learning_rate"], betas=(t["adam_beta1"], t["adam_beta2"]),
                            eps=t["adam_epsilon"], weight_decay=t["weight_decay"])
     start_epoch, step = 0, 0
@@ -521,9 +521,8 @@ def loss(a):
     model_s, t = settings(config, {})
     r = model_s["n_frames_per_step"]
     state = nv.load_weights(a.weights)
-    h = {k: v for k, v in nv.sizes_of(state).items()}
     ds = config["dataset"]
-    model = PeerTacotron2(h, ds["n_symbols"], ds["n_mels"], r, 0.0, 0.0, 0.0, 0.0, 0.0)
+    model = PeerTacotron2(nv.sizes_of(state), ds["n_symbols"], ds["n_mels"], r, 0.0, 0.0, 0.0, 0.0, 0.0)
     model.load_state_dict(state, strict=True)
     model.eval()
     val = Split(a.data, "val")

@@ -390,13 +390,7 @@ final class BenchPeerCommand implements Callable<Integer> {
         for (Target t : plan.targets()) {
             report.print(out, report.figures(t));
         }
-        List<org.smarttuner.spark.TargetMetric> atBudget = new java.util.ArrayList<>();
-        for (Target t : plan.targets()) {
-            if (atBudget.stream().noneMatch(m -> m.name().equals(t.metric().name()))) {
-                atBudget.add(t.metric());
-            }
-        }
-        report.printAtBudget(out, atBudget);
+        report.printAtBudget(out, PeerReport.metricsOf(plan.targets()));
         report.printOverheads(out);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("metric", plan.metric().name());

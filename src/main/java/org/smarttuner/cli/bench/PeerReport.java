@@ -92,6 +92,13 @@ public final class PeerReport {
         this.budgetSeconds = budgetSeconds;
     }
 
+    /** The metrics of {@code targets}, each once, in their order (the study's first). */
+    public static List<TargetMetric> metricsOf(List<Target> targets) {
+        Map<String, TargetMetric> byName = new LinkedHashMap<>();
+        targets.forEach(t -> byName.putIfAbsent(t.metric().name(), t.metric()));
+        return List.copyOf(byName.values());
+    }
+
     /** Each run at the budget, for the given metrics (the study's first); empty without a budget. */
     public List<AtBudget> atBudget(List<TargetMetric> metrics) {
         if (!Double.isFinite(budgetSeconds)) {
@@ -308,14 +315,8 @@ public final class PeerReport {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("targets", ts);
         out.put("overhead", overheads);
-        List<TargetMetric> metrics = new ArrayList<>();
-        targets.forEach(t -> {
-            if (metrics.stream().noneMatch(m -> m.name().equals(t.metric().name()))) {
-                metrics.add(t.metric());
-            }
-        });
         List<Object> budget = new ArrayList<>();
-        for (AtBudget a : atBudget(metrics)) {
+        for (AtBudget a : atBudget(metricsOf(targets))) {
             Map<String, Object> x = new LinkedHashMap<>();
             x.put("seed", a.seed());
             x.put("arm", a.arm());

@@ -80,14 +80,6 @@ public final class NpyWriter {
         }
     }
 
-    /** Writes int64 {@code values} in C order with {@code shape} (its product must be the count). */
-    public static void writeInt64(Path file, long[] values, long... shape) throws IOException {
-        checkCount(file, values.length, shape);
-        try (Out out = open(file, Dtype.INT64, shape)) {
-            out.longs(values, 0, values.length);
-        }
-    }
-
     /**
      * Starts a file of {@code shape} whose values are then written in C order, a piece at a time (a
      * padded batch of a whole dataset need not be one array in memory). Closing checks the count.
@@ -134,13 +126,6 @@ public final class NpyWriter {
             expect(Dtype.FLOAT32, length);
             for (int i = offset; i < offset + length; i++) {
                 room().putFloat(values[i]);
-            }
-        }
-
-        public void longs(long[] values, int offset, int length) throws IOException {
-            expect(Dtype.INT64, length);
-            for (int i = offset; i < offset + length; i++) {
-                room().putLong(values[i]);
             }
         }
 

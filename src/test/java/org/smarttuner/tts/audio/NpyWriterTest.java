@@ -98,8 +98,14 @@ class NpyWriterTest {
         Path lengths = dir.resolve("lengths.npy");
         Path cube = dir.resolve("cube.npy");
         Path empty = dir.resolve("empty.npy");
-        NpyWriter.writeInt64(ids, new long[] {1, -2, 3, Long.MAX_VALUE, 0, 1L << 40}, 2, 3);
-        NpyWriter.writeInt64(lengths, new long[] {3, 1}, 2);
+        try (NpyWriter.Out out = NpyWriter.open(ids, NpyWriter.Dtype.INT64, 2, 3)) {
+            for (long v : new long[] {1, -2, 3, Long.MAX_VALUE, 0, 1L << 40}) {
+                out.put(v);
+            }
+        }
+        try (NpyWriter.Out out = NpyWriter.open(lengths, NpyWriter.Dtype.INT64, 2)) {
+            out.ints(new int[] {7, 3, 1}, 1, 2); // 3, 1
+        }
         try (NpyWriter.Out out = NpyWriter.open(cube, NpyWriter.Dtype.FLOAT32, 2, 2, 3)) {
             out.floats(new float[] {9, 1.5f, -2, 4}, 1, 2); // 1.5, -2
             out.zeros(1);
@@ -129,10 +135,10 @@ class NpyWriterTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> out.floats(new float[1], 0, 1));
         assertTrue(e.getMessage().contains("FLOAT32 values written to a INT64 file"), e.getMessage());
         out.put(1);
-        e = assertThrows(IllegalArgumentException.class, () -> out.longs(new long[4], 0, 4));
+        e = assertThrows(IllegalArgumentException.class, () -> out.ints(new int[4], 0, 4));
         assertTrue(e.getMessage().contains("5 values do not fit shape (2, 2)"), e.getMessage());
         IllegalStateException s = assertThrows(IllegalStateException.class, out::close);
         assertTrue(s.getMessage().contains("1 values written, shape (2, 2) holds 4"), s.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> NpyWriter.writeInt64(f, new long[3], 2, 2));
+        assertThrows(IllegalArgumentException.class, () -> NpyWriter.writeFloat32(f, new float[3], 2, 2));
     }
 }
